@@ -1,0 +1,31 @@
+// A session: one machine, the CPU driver that runs its programs, and the properties
+// checked on it, with the layout regions all of them need.
+
+import type { Property, Violation } from '../check/property.js';
+import type { MachineConfig } from '../machine/config.js';
+import { Machine } from '../machine/machine.js';
+import { apply, type CpuDriver } from '../machine/transitions.js';
+
+export class Session {
+  readonly m: Machine;
+
+  constructor(readonly cfg: MachineConfig, readonly driver: CpuDriver, readonly props: readonly Property[]) {
+    this.m = new Machine(cfg, [...driver.regions, ...props.flatMap((p) => p.regions ?? [])]);
+  }
+
+  initialState(): Int32Array {
+    const s = this.m.initialState();
+    this.driver.init(this.m, s);
+    return s;
+  }
+
+  /** Apply an action in place and collect the violations its events show. */
+  step(s: Int32Array, kind: number, cpu: number, arg: number, choice: number, out: Violation[]): void {
+    apply(this.m, this.driver, s, kind, cpu, arg, choice);
+    for (const p of this.props) p.onEvents?.(this.m, s, this.m.events, out);
+  }
+
+  finalViolations(s: Int32Array, out: Violation[]): void {
+    for (const p of this.props) p.onFinal?.(this.m, s, out);
+  }
+}

@@ -1,0 +1,168 @@
+// Explicit accesses through translation. An access may use any TLB entry for its VA, an
+// early fault result (a walk since the CPU's last isb that started after the access's
+// address was known), or a walk done now at the access's floor. Outcomes that give the
+// same result are merged, so the choice count is the number of distinct results.
+
+import { A_AF, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
+import { load, loadChoices, store, type ReadResult } from './cpu.js';
+import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
+import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
+import { FRAME_FREED, type Machine } from './machine.js';
+import { walkFloorIdx } from './memory.js';
+import { T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
+import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
+
+// Outcome tuple: fault kind, level, output page, attrs, bad loc (+1, 0 none), bad flags.
+const O = 6;
+const MAX_OUTCOMES = 256;
+const outcomes = new Int32Array(MAX_OUTCOMES * O);
+let nOut = 0;
+const starts = new Int32Array(3 * 260);
+
+function addOutcome(fault: number, level: number, oa: number, attrs: number, badLoc: number, badFlags: number): void {
+  for (let i = 0; i < nOut; i++) {
+    const o = i * O;
+    if (outcomes[o] === fault && outcomes[o + 1] === level && outcomes[o + 2] === oa && outcomes[o + 3] === attrs &&
+      outcomes[o + 4] === badLoc && outcomes[o + 5] === badFlags) return;
+  }
+  if (nOut === MAX_OUTCOMES) throw new Error('access: too many distinct translation outcomes');
+  const o = nOut++ * O;
+  outcomes[o] = fault;
+  outcomes[o + 1] = level;
+  outcomes[o + 2] = oa;
+  outcomes[o + 3] = attrs;
+  outcomes[o + 4] = badLoc;
+  outcomes[o + 5] = badFlags;
+}
+
+/** Walk now, atomically, enumerating every write each level may read. */
+function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs: number, vaPage: number, floor: number): void {
+  if (frame < 0) return addOutcome(FAULT_TRANSLATION, level, 0, 0, 0, 0);
+  const loc = slotLoc(m, frame, level, vaPage);
+  const b = m.layout.mem(loc);
+  const n = s[b]!;
+  const freed = s[m.layout.frameBase + frame] === FRAME_FREED;
+  for (let i = walkFloorIdx(m, s, loc, floor); i < n; i++) {
+    const w = b + 1 + i * MEM_ENTRY;
+    const lo = s[w]!;
+    const hi = s[w + 1]!;
+    const ts = s[w + 2]!;
+    if (freed || s[w + 3]! & W_UNINIT) {
+      addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, (s[w + 3]! & W_UNINIT) | (freed ? 4 : 0));
+      continue;
+    }
+    const kind = descKind(lo, hi, level);
+    if (kind === DESC_INVALID) addOutcome(FAULT_TRANSLATION, level, 0, 0, 0, 0);
+    else if (kind === DESC_TABLE) {
+      const next = m.frameOfPfn(descPfn(lo, hi));
+      if (next < 0) addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, WR_NOT_TABLE);
+      else walkNow(m, s, next, level + 1, attrs | tableAttrs(lo, hi), vaPage, Math.max(floor, ts));
+    } else {
+      const a = leafAttrs(lo, hi) | attrs;
+      if (((a >> A_AF) & 1) === 0) addOutcome(FAULT_ACCESS_FLAG, level, 0, 0, 0, 0);
+      else {
+        const size = leafSizeLog2(m, level, hi);
+        const oa = alignDown(descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
+        addOutcome(FAULT_NONE, level, oa, a, 0, 0);
+      }
+    }
+  }
+}
+
+/** Fill the outcome list for an access by cpu to probe. */
+function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depView: number): void {
+  nOut = 0;
+  const pr = m.cfg.probes[probe]!;
+  const tb = tlbBase(m, cpu);
+  const tn = s[tb]!;
+  for (let i = 0; i < tn; i++) {
+    const e = tb + 1 + i * TLB_ENTRY;
+    if (!tlbCovers(s, e, pr.region, pr.vaPage)) continue;
+    addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
+  }
+  const w = walkerBase(m, cpu, probe);
+  if (s[w + P_EARLY] !== 0 && s[w + P_EARLY_FLOOR]! >= depView) addOutcome(FAULT_TRANSLATION, -1, 0, 0, 0, 0);
+  const floor = Math.max(walkFloor(m, s, cpu), depView);
+  const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
+  for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 3]!, starts[i * 3 + 1]!, starts[i * 3 + 2]!, pr.vaPage, floor);
+}
+
+function faultOf(o: number, write: boolean): number {
+  if (outcomes[o] !== FAULT_NONE) return outcomes[o]!;
+  return write && (outcomes[o + 3]! >> A_RDONLY) & 1 ? FAULT_PERMISSION : FAULT_NONE;
+}
+
+function paOf(o: number, va: number): number {
+  return outcomes[o + 2]! * 4096 + (va % 4096);
+}
+
+/** Number of ways a translated access can go (translation outcomes x values a load may read). */
+export function accessChoices(m: Machine, s: Int32Array, cpu: number, probe: number, write: boolean, depView: number): number {
+  translate(m, s, cpu, probe, depView);
+  if (write) return nOut;
+  let k = 0;
+  const va = m.cfg.probes[probe]!.va;
+  for (let i = 0; i < nOut; i++) {
+    const loc = faultOf(i * O, false) === FAULT_NONE ? m.locOfPa(paOf(i * O, va)) : -1;
+    k += loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
+  }
+  return k;
+}
+
+export class AccessResult {
+  fault = 0;
+  level = 0;
+  pa = 0;
+}
+
+/**
+ * Perform access choice `choice`: translate, check permissions, then load (into rd) or store.
+ * Returns the fault kind (0 none).
+ */
+export function access(
+  m: Machine, s: Int32Array, cpu: number, probe: number, write: boolean, depView: number,
+  lo: number, hi: number, choice: number, rd: ReadResult, res: AccessResult,
+): number {
+  translate(m, s, cpu, probe, depView);
+  const va = m.cfg.probes[probe]!.va;
+  let i = 0;
+  let sub = 0;
+  for (; i < nOut; i++) {
+    const loc = !write && faultOf(i * O, false) === FAULT_NONE ? m.locOfPa(paOf(i * O, va)) : -1;
+    const k = loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
+    if (choice < k) {
+      sub = choice;
+      break;
+    }
+    choice -= k;
+  }
+  const o = i * O;
+  const fault = faultOf(o, write);
+  const ev = m.events.push(Ev.Access, cpu);
+  ev.probe = probe;
+  ev.a = write ? 1 : 0;
+  ev.b = fault;
+  ev.level = outcomes[o + 1]!;
+  ev.c = outcomes[o + 3]!;
+  ev.va = outcomes[o + 2]!;
+  if (outcomes[o + 4] !== 0) {
+    // The walk read an uninitialised or freed slot: report it like a walker's read.
+    const r = m.events.push(Ev.WalkRead, cpu);
+    r.probe = probe;
+    r.loc = outcomes[o + 4]! - 1;
+    r.level = outcomes[o + 1]!;
+    r.a = outcomes[o + 5]! & (W_UNINIT | WR_NOT_TABLE);
+    r.b = outcomes[o + 5]! & 4 ? FRAME_FREED : 1;
+  }
+  res.fault = fault;
+  res.level = outcomes[o + 1]!;
+  res.pa = fault === FAULT_NONE ? paOf(o, va) : 0;
+  rd.lo = rd.hi = rd.flags = 0;
+  rd.view = depView;
+  if (fault !== FAULT_NONE) return fault;
+  const loc = m.locOfPa(res.pa);
+  if (loc < 0) return FAULT_NONE; // memory the scenario does not model: reads 0, writes vanish
+  if (write) store(m, s, cpu, loc, lo, hi);
+  else load(m, s, cpu, loc, depView, sub, false, rd);
+  return FAULT_NONE;
+}

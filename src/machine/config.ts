@@ -1,0 +1,172 @@
+// Machine configuration: what the user (or a scenario) passes, all optional, and
+// resolveMachineConfig(), which fills every default in one place and rejects bad values
+// with a one-line message naming the field.
+
+import { ConfigError } from '../arch/configError.js';
+import { makeGeometry, type Geometry, type GeometryOptions } from '../arch/arm64/geometry.js';
+
+export type BbmLevel = '0' | '2' | '2-noabort';
+export type MemoryModel = 'relaxed' | 'sc';
+export type FrameInit = 'free' | 'zero' | 'junk';
+
+export interface ProbeOptions {
+  /** Byte address; translated through TTBR1 unless ttbr is 0. */
+  va: number;
+  ttbr?: 0 | 1;
+}
+
+export interface FrameOptions {
+  /** free: in the allocator's pool; zero/junk: in use from the start with that content. */
+  init?: FrameInit;
+  /** Descriptor values by slot (bigint), for frames that start in use. */
+  content?: readonly bigint[];
+}
+
+export interface MachineOptions {
+  profile?: 'arm64';
+  geometry?: GeometryOptions;
+  cpus?: number;
+  /** Number of table frames in the pool. */
+  frames?: number;
+  /** Per-frame initial state; frames not listed start free. */
+  frameInit?: Readonly<Record<number, FrameOptions>>;
+  /** Page number (PFN) of frame 0; frames are consecutive pages. */
+  framePfnBase?: number;
+  /** Physical byte addresses of data words that explicit accesses read and write. */
+  dataWords?: readonly number[];
+  /** Initial 64-bit values of those data words (default 0). */
+  dataInit?: readonly bigint[];
+  probes?: readonly ProbeOptions[];
+  /** Initial TTBR0/TTBR1 per CPU: a frame index, or -1 for none. */
+  ttbr0?: number;
+  ttbr1?: number;
+  storeBufferDepth?: number;
+  /** Committed writes kept per location (older ones no CPU can read are dropped). */
+  historyDepth?: number;
+  tlbEntries?: number;
+  walkCacheEntries?: number;
+  tlbiQueueDepth?: number;
+  /** Walks each walker may complete per probe VA (a model parameter, printed with verdicts). */
+  walksPerWalker?: number;
+  /** walkers[cpu][probe]: whether that CPU's walker may walk that VA (default: all). */
+  walkers?: readonly (readonly boolean[])[];
+  bbm?: BbmLevel;
+  memoryModel?: MemoryModel;
+  /** Whether pagetable allocation may fail (a nondeterministic choice). */
+  allocFailure?: boolean;
+}
+
+export interface Probe {
+  readonly va: number;
+  readonly vaPage: number;
+  readonly region: 0 | 1;
+}
+
+export interface MachineConfig {
+  readonly profile: 'arm64';
+  readonly geometry: Geometry;
+  readonly cpus: number;
+  readonly frames: number;
+  readonly frameInit: readonly { init: FrameInit; content: readonly bigint[] }[];
+  readonly framePfnBase: number;
+  readonly dataWords: readonly number[];
+  readonly dataInit: readonly bigint[];
+  readonly probes: readonly Probe[];
+  readonly ttbr0: number;
+  readonly ttbr1: number;
+  readonly storeBufferDepth: number;
+  readonly historyDepth: number;
+  readonly tlbEntries: number;
+  readonly walkCacheEntries: number;
+  readonly tlbiQueueDepth: number;
+  readonly walksPerWalker: number;
+  readonly walkers: readonly (readonly boolean[])[];
+  readonly bbm: BbmLevel;
+  readonly memoryModel: MemoryModel;
+  readonly allocFailure: boolean;
+}
+
+export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'): MachineConfig {
+  if (o.profile !== undefined && o.profile !== 'arm64')
+    throw new ConfigError(`${where}.profile: unknown profile '${String(o.profile)}' (supported: arm64)`);
+  const geometry = makeGeometry(o.geometry, `${where}.geometry`);
+  const cpus = int(o.cpus ?? 2, `${where}.cpus`, 1, 8);
+  const frames = int(o.frames ?? 8, `${where}.frames`, 1, 256);
+  const vaPages = 2 ** (geometry.vaBits - geometry.pageShift);
+  const framePfnBase = int(o.framePfnBase ?? vaPages, `${where}.framePfnBase`, 0, 2 ** 36 - frames);
+  const frameInit = Array.from({ length: frames }, (_, i) => {
+    const f = o.frameInit?.[i];
+    const init = f?.init ?? 'free';
+    if (!['free', 'zero', 'junk'].includes(init))
+      throw new ConfigError(`${where}.frameInit.${i}.init: must be free, zero or junk (got '${init}')`);
+    const content = f?.content ?? [];
+    if (content.length > geometry.entries)
+      throw new ConfigError(`${where}.frameInit.${i}.content: ${content.length} values for a table of ${geometry.entries} entries`);
+    return { init, content };
+  });
+  for (const k of Object.keys(o.frameInit ?? {}))
+    if (!(Number(k) >= 0 && Number(k) < frames))
+      throw new ConfigError(`${where}.frameInit.${k}: no such frame (the pool has ${frames}; raise ${where}.frames)`);
+  const dataWords = (o.dataWords ?? []).map((pa, i) => {
+    int(pa, `${where}.dataWords.${i}`, 0, 2 ** 48 - 8);
+    if (pa % 8) throw new ConfigError(`${where}.dataWords.${i}: 0x${pa.toString(16)} is not 8-byte aligned`);
+    return pa;
+  });
+  const dataInit = dataWords.map((_, i) => o.dataInit?.[i] ?? 0n);
+  const probes = (o.probes ?? []).map((p, i): Probe => {
+    const va = int(p.va, `${where}.probes.${i}.va`, 0, Number.MAX_SAFE_INTEGER);
+    if (va >= 2 ** geometry.vaBits)
+      throw new ConfigError(`${where}.probes.${i}.va: 0x${va.toString(16)} is outside the ${geometry.vaBits}-bit VA space (0 to 0x${(2 ** geometry.vaBits - 1).toString(16)})`);
+    const region = p.ttbr ?? 1;
+    if (region !== 0 && region !== 1) throw new ConfigError(`${where}.probes.${i}.ttbr: must be 0 or 1`);
+    return { va, vaPage: Math.floor(va / 2 ** geometry.pageShift), region };
+  });
+  const ttbr = (v: number | undefined, name: string): number => {
+    const r = int(v ?? -1, `${where}.${name}`, -1, frames - 1);
+    if (r >= 0 && frameInit[r]!.init === 'free')
+      throw new ConfigError(`${where}.${name}: frame ${r} is a root but starts free (give it frameInit zero or junk)`);
+    return r;
+  };
+  const walkers = Array.from({ length: cpus }, (_, c) =>
+    probes.map((_, p) => {
+      const w = o.walkers?.[c]?.[p];
+      return w ?? true;
+    }));
+  if (o.walkers && o.walkers.length > cpus)
+    throw new ConfigError(`${where}.walkers: ${o.walkers.length} rows for ${cpus} CPUs`);
+  const bbm = o.bbm ?? '2-noabort';
+  if (!['0', '2', '2-noabort'].includes(bbm))
+    throw new ConfigError(`${where}.bbm: must be 0, 2 or 2-noabort (got '${String(bbm)}')`);
+  const memoryModel = o.memoryModel ?? 'relaxed';
+  if (!['relaxed', 'sc'].includes(memoryModel))
+    throw new ConfigError(`${where}.memoryModel: must be relaxed or sc (got '${String(memoryModel)}')`);
+  return {
+    profile: 'arm64',
+    geometry,
+    cpus,
+    frames,
+    frameInit,
+    framePfnBase,
+    dataWords,
+    dataInit,
+    probes,
+    ttbr0: ttbr(o.ttbr0, 'ttbr0'),
+    ttbr1: ttbr(o.ttbr1, 'ttbr1'),
+    storeBufferDepth: int(o.storeBufferDepth ?? 8, `${where}.storeBufferDepth`, 1, 64),
+    historyDepth: int(o.historyDepth ?? 4, `${where}.historyDepth`, 1, 32),
+    tlbEntries: int(o.tlbEntries ?? 8, `${where}.tlbEntries`, 1, 256),
+    walkCacheEntries: int(o.walkCacheEntries ?? 8, `${where}.walkCacheEntries`, 1, 256),
+    tlbiQueueDepth: int(o.tlbiQueueDepth ?? 4, `${where}.tlbiQueueDepth`, 1, 64),
+    walksPerWalker: int(o.walksPerWalker ?? 1, `${where}.walksPerWalker`, 0, 16),
+    walkers,
+    bbm,
+    memoryModel,
+    allocFailure: o.allocFailure ?? false,
+  };
+}
+
+function int(v: number, field: string, lo: number, hi: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi)
+    throw new ConfigError(`${field}: must be an integer from ${lo} to ${hi} (got ${String(v)})`);
+  return v;
+}

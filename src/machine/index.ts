@@ -1,0 +1,21 @@
+// machine: the flat machine state and its transitions (see layout.ts for the map).
+
+/** Bumped whenever a rule changes what the machine can do; traces carry it. */
+export const SEMANTICS_VERSION = 1;
+
+export * from './config.js';
+export * from './layout.js';
+export * from './machine.js';
+export * from './events.js';
+export * from './errors.js';
+export * from './memory.js';
+export * from './cpu.js';
+export * from './access.js';
+export * from './walk.js';
+export * from './tlb.js';
+export * from './tlbi.js';
+export * from './sys.js';
+export * from './transitions.js';
+export * from './program.js';
+export * from './hash.js';
+export * from './latest.js';

@@ -1,0 +1,166 @@
+// The flat state's layout, computed once per configuration. A whole machine state is one
+// Int32Array; clone = set() into a preallocated buffer, hash = a pass over the words.
+//
+//  word 0                        G_TIME   global timestamp of the newest committed write
+//  mem   [loc][1 + H*4]          count, then H x (lo, hi, ts, flags) oldest first
+//                                locations: frame f slot i = f*E + i, then data words
+//  frame [F]                     0 free, 1 in use, 2 freed
+//  cpu   [C][cpuStride]
+//        +0  vR vW vFloor vDsb vCse vTlbi        views (timestamps), see memory.ts
+//        +6  epoch lazy lazyPending tlbiOut tlbiOutLocal
+//        +11 ttbr0 ttbr1 ttbr0Pending ttbr1Pending   frame index + 1, 0 = none
+//        +15 sbCount, SB x (loc, lo, hi, epoch, flags)
+//            tqCount, TQ x (kind, region, vaPage, issuer, view)       TLBIs to complete here
+//            tlbCount, TLB x (region, vaBase, sizeLog2, oaBase, attrs, level)   sorted
+//            wcCount, WC x (region, level, prefix, frame, attrs)                 sorted
+//            coh [NL]                    newest write to each location this CPU has seen
+//            probe [P] x (earlyValid, earlyFloor, wActive, wLevel, wFrame, wFloor, wAttrs, wDone, wStart)
+//  extra regions (check/ and the program layer ask for them before the layout is built)
+//
+// Unused slots are always zero, so equal states are equal word for word.
+
+import type { MachineConfig } from './config.js';
+
+export const G_TIME = 0;
+const HEADER = 1;
+
+// CPU-relative offsets.
+export const C_VR = 0;
+export const C_VW = 1;
+export const C_VFLOOR = 2;
+export const C_VDSB = 3;
+export const C_VCSE = 4;
+export const C_VTLBI = 5;
+export const C_EPOCH = 6;
+export const C_LAZY = 7;
+export const C_LAZY_PENDING = 8;
+export const C_TLBI_OUT = 9;
+export const C_TLBI_OUT_LOCAL = 10;
+export const C_TTBR = 11; // + region
+export const C_TTBR_PENDING = 13; // + region
+const C_FIXED = 15;
+
+export const MEM_ENTRY = 4; // lo, hi, ts, flags
+export const SB_ENTRY = 5;
+export const TQ_ENTRY = 5;
+export const TLB_ENTRY = 6;
+export const WC_ENTRY = 5;
+export const PROBE_ENTRY = 9;
+// Probe-record offsets.
+export const P_EARLY = 0;
+export const P_EARLY_FLOOR = 1;
+export const P_WACTIVE = 2;
+export const P_WLEVEL = 3;
+export const P_WFRAME = 4;
+export const P_WFLOOR = 5;
+export const P_WATTRS = 6;
+export const P_WDONE = 7;
+export const P_WSTART = 8; // the walk's floor when it started (for early results)
+
+/** Flags of a committed write. */
+export const W_UNINIT = 1;
+/** Flags of a buffered store. */
+export const S_RELEASE = 1;
+
+export interface ExtraRegion {
+  readonly name: string;
+  /** Words in the region. */
+  readonly size: number;
+  /** Offsets within the region that hold views (renumbered with the timestamps). */
+  readonly viewOffsets?: readonly number[];
+}
+
+export class Layout {
+  readonly entries: number;
+  readonly frames: number;
+  readonly tableLocs: number;
+  readonly locs: number;
+  readonly cpus: number;
+  readonly probes: number;
+  readonly H: number;
+  readonly memBase = HEADER;
+  readonly memStride: number;
+  readonly frameBase: number;
+  readonly cpuBase: number;
+  readonly cpuStride: number;
+  readonly sbCap: number;
+  readonly tqCap: number;
+  readonly tlbCap: number;
+  readonly wcCap: number;
+  /** CPU-relative offsets of the variable-size parts. */
+  readonly cSb: number;
+  readonly cTq: number;
+  readonly cTlb: number;
+  readonly cWc: number;
+  readonly cCoh: number;
+  readonly cProbe: number;
+  readonly extra: ReadonlyMap<string, number>;
+  readonly size: number;
+  /** Every word that holds a view, for timestamp renumbering (only nonzero ones change). */
+  readonly viewSlots: Int32Array;
+
+  constructor(cfg: MachineConfig, extras: readonly ExtraRegion[] = []) {
+    this.entries = cfg.geometry.entries;
+    this.frames = cfg.frames;
+    this.tableLocs = cfg.frames * this.entries;
+    this.locs = this.tableLocs + cfg.dataWords.length;
+    this.cpus = cfg.cpus;
+    this.probes = cfg.probes.length;
+    this.H = cfg.historyDepth;
+    this.memStride = 1 + this.H * MEM_ENTRY;
+    this.frameBase = this.memBase + this.locs * this.memStride;
+    this.cpuBase = this.frameBase + this.frames;
+    this.sbCap = cfg.storeBufferDepth;
+    this.tqCap = cfg.tlbiQueueDepth * cfg.cpus;
+    this.tlbCap = cfg.tlbEntries;
+    this.wcCap = cfg.walkCacheEntries;
+    this.cSb = C_FIXED;
+    this.cTq = this.cSb + 1 + this.sbCap * SB_ENTRY;
+    this.cTlb = this.cTq + 1 + this.tqCap * TQ_ENTRY;
+    this.cWc = this.cTlb + 1 + this.tlbCap * TLB_ENTRY;
+    this.cCoh = this.cWc + 1 + this.wcCap * WC_ENTRY;
+    this.cProbe = this.cCoh + this.locs;
+    this.cpuStride = this.cProbe + this.probes * PROBE_ENTRY;
+    let at = this.cpuBase + this.cpus * this.cpuStride;
+    const extra = new Map<string, number>();
+    const views: number[] = [];
+    for (let c = 0; c < this.cpus; c++) {
+      const b = this.cpuBase + c * this.cpuStride;
+      for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
+      for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
+      for (let l = 0; l < this.locs; l++) views.push(b + this.cCoh + l);
+      for (let p = 0; p < this.probes; p++) {
+        views.push(b + this.cProbe + p * PROBE_ENTRY + P_EARLY_FLOOR);
+        views.push(b + this.cProbe + p * PROBE_ENTRY + P_WFLOOR);
+        views.push(b + this.cProbe + p * PROBE_ENTRY + P_WSTART);
+      }
+    }
+    for (const r of extras) {
+      if (extra.has(r.name)) throw new Error(`layout: region '${r.name}' requested twice`);
+      extra.set(r.name, at);
+      for (const o of r.viewOffsets ?? []) views.push(at + o);
+      at += r.size;
+    }
+    this.extra = extra;
+    this.size = at;
+    this.viewSlots = Int32Array.from(views);
+  }
+
+  mem(loc: number): number {
+    return this.memBase + loc * this.memStride;
+  }
+
+  cpu(c: number): number {
+    return this.cpuBase + c * this.cpuStride;
+  }
+
+  probe(c: number, p: number): number {
+    return this.cpuBase + c * this.cpuStride + this.cProbe + p * PROBE_ENTRY;
+  }
+
+  region(name: string): number {
+    const r = this.extra.get(name);
+    if (r === undefined) throw new Error(`layout: no region '${name}'`);
+    return r;
+  }
+}

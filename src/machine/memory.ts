@@ -1,0 +1,166 @@
+// Memory with views (after Promising-Arm, Pulte et al., PLDI 2019, without promises):
+// each location keeps its committed writes in commit order, each stamped with a global
+// timestamp; a CPU reads any write not older than its floor allows. A view is a timestamp:
+// "latest(loc, v)" is the newest write to loc stamped at or before v.
+//
+// After every commit, writes that no reader can reach any more are dropped and the live
+// timestamps are renumbered densely (1..n, the initial writes keep 0), so that states that
+// differ only in how many writes came and went are the same state.
+
+import { CapacityError } from './errors.js';
+import { Ev } from './events.js';
+import {
+  C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WFLOOR, PROBE_ENTRY,
+} from './layout.js';
+import type { Machine } from './machine.js';
+
+/** Index (0-based, oldest first) of the newest write to loc stamped at or before view. */
+export function latestIdx(m: Machine, s: Int32Array, loc: number, view: number): number {
+  const b = m.layout.mem(loc);
+  const n = s[b]!;
+  for (let i = n - 1; i > 0; i--) if (s[b + 1 + i * MEM_ENTRY + 2]! <= view) return i;
+  return 0;
+}
+
+export function historyLength(m: Machine, s: Int32Array, loc: number): number {
+  return s[m.layout.mem(loc)]!;
+}
+
+/** Offset of write i of loc (lo at +0, hi +1, ts +2, flags +3). */
+export function writeAt(m: Machine, loc: number, i: number): number {
+  return m.layout.mem(loc) + 1 + i * MEM_ENTRY;
+}
+
+export function newestWrite(m: Machine, s: Int32Array, loc: number): number {
+  return writeAt(m, loc, s[m.layout.mem(loc)]! - 1);
+}
+
+/** Oldest index an explicit load by cpu may read, given the view its address depends on. */
+export function loadFloorIdx(m: Machine, s: Int32Array, cpu: number, loc: number, depView: number): number {
+  const c = m.layout.cpu(cpu);
+  const n = s[m.layout.mem(loc)]!;
+  if (m.sc) return n - 1;
+  const floor = Math.max(s[c + C_VFLOOR]!, depView);
+  return Math.max(latestIdx(m, s, loc, floor), latestIdx(m, s, loc, s[c + m.layout.cCoh + loc]!));
+}
+
+/** Oldest index a translation table walk may read at the given floor view. */
+export function walkFloorIdx(m: Machine, s: Int32Array, loc: number, floor: number): number {
+  if (m.sc) return s[m.layout.mem(loc)]! - 1;
+  return latestIdx(m, s, loc, floor);
+}
+
+/** Record that cpu has read or written write ts of loc: coherence and read view. */
+export function observe(m: Machine, s: Int32Array, cpu: number, loc: number, ts: number): void {
+  const c = m.layout.cpu(cpu);
+  const k = c + m.layout.cCoh + loc;
+  if (s[k]! < ts) s[k] = ts;
+  if (s[c + C_VR]! < ts) s[c + C_VR] = ts;
+}
+
+/**
+ * Append a write to loc's history with a new timestamp; cpu (or -1 for none) observes it.
+ * Emits a Commit event with the previous newest value. Returns the new timestamp (before
+ * renumbering; callers that need it must read the newest write afterwards).
+ */
+export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number, lo: number, hi: number, flags: number): void {
+  const L = m.layout;
+  const b = L.mem(loc);
+  if (s[b]! === L.H) {
+    collect(m, s);
+    if (s[b]! === L.H)
+      throw new CapacityError('machine.historyDepth', `location 0x${m.paOfLoc(loc).toString(16)} has ${L.H} writes that some CPU may still read`);
+  }
+  const n = s[b]!;
+  const prev = b + 1 + (n - 1) * MEM_ENTRY;
+  const ev = m.events.push(Ev.Commit, cpu < 0 ? 0 : cpu);
+  ev.loc = loc;
+  ev.lo = lo;
+  ev.hi = hi;
+  ev.oldLo = s[prev]!;
+  ev.oldHi = s[prev + 1]!;
+  ev.a = flags;
+  const ts = s[G_TIME]! + 1;
+  s[G_TIME] = ts;
+  const w = b + 1 + n * MEM_ENTRY;
+  s[w] = lo;
+  s[w + 1] = hi;
+  s[w + 2] = ts;
+  s[w + 3] = flags;
+  s[b] = n + 1;
+  if (cpu >= 0) {
+    observe(m, s, cpu, loc, ts);
+    const c = L.cpu(cpu);
+    if (s[c + C_VW]! < ts) s[c + C_VW] = ts;
+  }
+  collect(m, s);
+}
+
+/**
+ * Drop writes no reader can reach and renumber timestamps densely. A write is reachable
+ * if it is at or after some reader's floor: a CPU's explicit-load floor (its load floor
+ * view, its coherence), its walks' floor (context synchronisation, completed TLBIs), or
+ * an in-flight walk's floor.
+ */
+export function collect(m: Machine, s: Int32Array): void {
+  const L = m.layout;
+  for (let loc = 0; loc < L.locs; loc++) {
+    const b = L.mem(loc);
+    const n = s[b]!;
+    if (n === 1) continue;
+    let keep = n - 1;
+    for (let cpu = 0; cpu < L.cpus && keep > 0; cpu++) {
+      const c = L.cpu(cpu);
+      const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
+      const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
+      if (ld < keep) keep = ld;
+      const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
+      if (wk < keep) keep = wk;
+      for (let p = 0; p < L.probes; p++) {
+        const pr = c + L.cProbe + p * PROBE_ENTRY;
+        if (s[pr + P_WACTIVE]! !== 0) {
+          const f = latestIdx(m, s, loc, s[pr + P_WFLOOR]!);
+          if (f < keep) keep = f;
+        }
+      }
+    }
+    if (keep > 0) {
+      s.copyWithin(b + 1, b + 1 + keep * MEM_ENTRY, b + 1 + n * MEM_ENTRY);
+      s.fill(0, b + 1 + (n - keep) * MEM_ENTRY, b + 1 + n * MEM_ENTRY);
+      s[b] = n - keep;
+    }
+  }
+  renumber(m, s);
+}
+
+/** Map every timestamp to the number of distinct live write timestamps at or below it. */
+function renumber(m: Machine, s: Int32Array): void {
+  const L = m.layout;
+  const time = s[G_TIME]!;
+  if (time + 1 > m.tsScratch.length) throw new Error('renumber: timestamp out of range');
+  const rank = m.tsScratch;
+  rank.fill(0, 0, time + 1);
+  for (let loc = 0; loc < L.locs; loc++) {
+    const b = L.mem(loc);
+    const n = s[b]!;
+    for (let i = 0; i < n; i++) rank[s[b + 1 + i * MEM_ENTRY + 2]!] = 1;
+  }
+  rank[0] = 0;
+  for (let t = 1; t <= time; t++) rank[t] = rank[t - 1]! + rank[t]!;
+  if (rank[time] === time) return; // already dense
+  for (let loc = 0; loc < L.locs; loc++) {
+    const b = L.mem(loc);
+    const n = s[b]!;
+    for (let i = 0; i < n; i++) {
+      const k = b + 1 + i * MEM_ENTRY + 2;
+      s[k] = rank[s[k]!]!;
+    }
+  }
+  const vs = L.viewSlots;
+  for (let i = 0; i < vs.length; i++) {
+    const k = vs[i]!;
+    const v = s[k]!;
+    if (v !== 0) s[k] = rank[v > time ? time : v]!;
+  }
+  s[G_TIME] = rank[time]!;
+}

@@ -1,0 +1,101 @@
+// TLB and walk-cache contents as sorted sets of fixed-size tuples, so that equal contents
+// are equal words whatever order the fills came in.
+
+import { CapacityError } from './errors.js';
+import { TLB_ENTRY, WC_ENTRY } from './layout.js';
+import type { Machine } from './machine.js';
+
+// TLB tuple fields.
+export const T_REGION = 0;
+export const T_VABASE = 1;
+export const T_SIZE = 2; // log2 pages
+export const T_OA = 3; // page number of the first page
+export const T_ATTRS = 4;
+export const T_LEVEL = 5;
+// Walk-cache tuple fields: a table descriptor read at `level`, for VAs whose page number
+// shifted right by that level's page bits equals `prefix`.
+export const W_REGION = 0;
+export const W_LEVEL = 1;
+export const W_PREFIX = 2;
+export const W_FRAME = 3;
+export const W_ATTRS = 4;
+
+export function tlbBase(m: Machine, cpu: number): number {
+  return m.layout.cpu(cpu) + m.layout.cTlb;
+}
+
+export function wcBase(m: Machine, cpu: number): number {
+  return m.layout.cpu(cpu) + m.layout.cWc;
+}
+
+/** Insert tuple t into the sorted set at base (count word, then tuples). Returns its index, -1 if present. */
+function insertSorted(s: Int32Array, base: number, width: number, cap: number, t: ArrayLike<number>, what: string, option: string): number {
+  const n = s[base]!;
+  let i = 0;
+  for (; i < n; i++) {
+    const e = base + 1 + i * width;
+    let cmp = 0;
+    for (let k = 0; k < width && cmp === 0; k++) cmp = s[e + k]! - t[k]!;
+    if (cmp === 0) return -1;
+    if (cmp > 0) break;
+  }
+  if (n === cap) throw new CapacityError(option, `${what} is full (${cap} entries)`);
+  const e = base + 1 + i * width;
+  s.copyWithin(e + width, e, base + 1 + n * width);
+  for (let k = 0; k < width; k++) s[e + k] = t[k]!;
+  s[base] = n + 1;
+  return i;
+}
+
+/** Remove every tuple for which drop(offset) holds; keeps order and zeroes the freed tail. */
+export function removeWhere(s: Int32Array, base: number, width: number, drop: (e: number) => boolean): number {
+  const n = s[base]!;
+  let w = 0;
+  for (let i = 0; i < n; i++) {
+    const e = base + 1 + i * width;
+    if (drop(e)) continue;
+    if (w !== i) s.copyWithin(base + 1 + w * width, e, e + width);
+    w++;
+  }
+  s.fill(0, base + 1 + w * width, base + 1 + n * width);
+  s[base] = w;
+  return n - w;
+}
+
+const tlbTuple = new Int32Array(TLB_ENTRY);
+const wcTuple = new Int32Array(WC_ENTRY);
+
+export function tlbInsert(
+  m: Machine, s: Int32Array, cpu: number, region: number, vaBase: number, size: number, oa: number, attrs: number, level: number,
+): number {
+  tlbTuple[T_REGION] = region;
+  tlbTuple[T_VABASE] = vaBase;
+  tlbTuple[T_SIZE] = size;
+  tlbTuple[T_OA] = oa;
+  tlbTuple[T_ATTRS] = attrs;
+  tlbTuple[T_LEVEL] = level;
+  return insertSorted(s, tlbBase(m, cpu), TLB_ENTRY, m.layout.tlbCap, tlbTuple, `CPU${cpu}'s TLB`, 'machine.tlbEntries');
+}
+
+export function wcInsert(
+  m: Machine, s: Int32Array, cpu: number, region: number, level: number, prefix: number, frame: number, attrs: number,
+): number {
+  wcTuple[W_REGION] = region;
+  wcTuple[W_LEVEL] = level;
+  wcTuple[W_PREFIX] = prefix;
+  wcTuple[W_FRAME] = frame;
+  wcTuple[W_ATTRS] = attrs;
+  return insertSorted(s, wcBase(m, cpu), WC_ENTRY, m.layout.wcCap, wcTuple, `CPU${cpu}'s walk cache`, 'machine.walkCacheEntries');
+}
+
+/** Whether TLB tuple at e translates page vaPage of region. */
+export function tlbCovers(s: Int32Array, e: number, region: number, vaPage: number): boolean {
+  if (s[e + T_REGION] !== region) return false;
+  const base = s[e + T_VABASE]!;
+  return vaPage >= base && vaPage < base + 2 ** s[e + T_SIZE]!;
+}
+
+/** Whether walk-cache tuple at e can start a walk for vaPage of region. */
+export function wcCovers(m: Machine, s: Int32Array, e: number, region: number, vaPage: number): boolean {
+  return s[e + W_REGION] === region && Math.floor(vaPage / 2 ** m.pagesLog2[s[e + W_LEVEL]!]!) === s[e + W_PREFIX];
+}

@@ -1,0 +1,99 @@
+// TLB maintenance. A TLBI is issued by one CPU and completes separately on each CPU it
+// reaches (all CPUs for the IS forms, the issuer otherwise); dsb(ish)/dsb(sy) by the issuer
+// waits for every completion. Completing on a CPU removes the matching TLB entries (and,
+// for the all-levels and all forms, walk-cache entries), forgets walks in flight there and
+// early fault results for the VA, and orders that CPU's later walks after the writes the
+// issuer had ordered by a dsb before issuing it.
+
+import { CapacityError } from './errors.js';
+import { Ev } from './events.js';
+import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TQ_ENTRY } from './layout.js';
+import type { Machine } from './machine.js';
+import { removeWhere, T_REGION, tlbBase, tlbCovers, wcBase, wcCovers, W_REGION } from './tlb.js';
+import { clearWalk, walkerBase } from './walk.js';
+import { TLB_ENTRY, WC_ENTRY } from './layout.js';
+
+/** By VA, all levels: vae1is / vaae1is (__flush_tlb_kernel_pgtable). */
+export const TLBI_VA = 1;
+/** By VA, last level only: vale1is / vaale1is (flush_tlb_kernel_range); walk caches stay. */
+export const TLBI_VA_LAST = 2;
+/** Everything: vmalle1is / vmalle1. */
+export const TLBI_ALL = 3;
+
+export const TLBI_NAMES: Record<number, string> = { [TLBI_VA]: 'vaae1', [TLBI_VA_LAST]: 'vaale1', [TLBI_ALL]: 'vmalle1' };
+
+function tq(m: Machine, cpu: number): number {
+  return m.layout.cpu(cpu) + m.layout.cTq;
+}
+
+/** Issue a TLBI from cpu. broadcast = the inner-shareable (IS) form. */
+export function tlbi(m: Machine, s: Int32Array, cpu: number, kind: number, region: number, vaPage: number, broadcast: boolean): void {
+  const issuer = m.layout.cpu(cpu);
+  for (let t = 0; t < m.layout.cpus; t++) {
+    if (!broadcast && t !== cpu) continue;
+    const q = tq(m, t);
+    const n = s[q]!;
+    if (n === m.layout.tqCap) throw new CapacityError('machine.tlbiQueueDepth', `CPU${t} has ${n} TLBIs in flight`);
+    const e = q + 1 + n * TQ_ENTRY;
+    s[e] = kind + (broadcast ? 0 : 16);
+    s[e + 1] = region;
+    s[e + 2] = vaPage;
+    s[e + 3] = cpu;
+    s[e + 4] = s[issuer + C_VDSB]!;
+    s[q] = n + 1;
+    s[issuer + C_TLBI_OUT] = s[issuer + C_TLBI_OUT]! + 1;
+    if (!broadcast) s[issuer + C_TLBI_OUT_LOCAL] = s[issuer + C_TLBI_OUT_LOCAL]! + 1;
+  }
+  const ev = m.events.push(Ev.TlbiIssue, cpu);
+  ev.a = kind;
+  ev.b = region;
+  ev.va = vaPage;
+  ev.c = broadcast ? 1 : 0;
+}
+
+export function tlbiPending(m: Machine, s: Int32Array, cpu: number): number {
+  return s[tq(m, cpu)]!;
+}
+
+/** Complete the oldest TLBI pending on cpu. */
+export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
+  const q = tq(m, cpu);
+  const e = q + 1;
+  const kind = s[e]! & 15;
+  const local = s[e]! >= 16;
+  const region = s[e + 1]!;
+  const vaPage = s[e + 2]!;
+  const issuer = s[e + 3]!;
+  const view = s[e + 4]!;
+  const n = s[q]!;
+  s.copyWithin(e, e + TQ_ENTRY, q + 1 + n * TQ_ENTRY);
+  s.fill(0, q + 1 + (n - 1) * TQ_ENTRY, q + 1 + n * TQ_ENTRY);
+  s[q] = n - 1;
+  const ib = m.layout.cpu(issuer);
+  s[ib + C_TLBI_OUT] = s[ib + C_TLBI_OUT]! - 1;
+  if (local) s[ib + C_TLBI_OUT_LOCAL] = s[ib + C_TLBI_OUT_LOCAL]! - 1;
+
+  const all = kind === TLBI_ALL;
+  removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => all || tlbCovers(s, t, region, vaPage));
+  if (kind !== TLBI_VA_LAST) removeWhere(s, wcBase(m, cpu), WC_ENTRY, (w) => all || wcCovers(m, s, w, region, vaPage));
+  void T_REGION;
+  void W_REGION;
+  for (let p = 0; p < m.layout.probes; p++) {
+    const pr = m.cfg.probes[p]!;
+    const w = walkerBase(m, cpu, p);
+    if (all || pr.region === region) {
+      if (s[w + P_WACTIVE] !== 0) clearWalk(s, w);
+    }
+    if (all || (pr.region === region && pr.vaPage === vaPage)) {
+      s[w + P_EARLY] = 0;
+      s[w + P_EARLY_FLOOR] = 0;
+    }
+  }
+  const c = m.layout.cpu(cpu);
+  if (s[c + C_VTLBI]! < view) s[c + C_VTLBI] = view;
+  const ev = m.events.push(Ev.TlbiDone, cpu);
+  ev.a = kind;
+  ev.b = region;
+  ev.va = vaPage;
+  ev.c = issuer;
+}

@@ -1,0 +1,205 @@
+// Hardware translation table walks: one level per transition, each read like a load but
+// never from a store buffer. A walk starts from a TTBR (the current one, or one written
+// but not yet synchronised) or from a walk-cache entry; table descriptors fill the walk
+// cache, a valid leaf fills the TLB, an invalid one ends the walk with a fault that the CPU
+// may still use as an early translation result until its next isb.
+
+import { DESC_INVALID, DESC_LEAF, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
+import { Ev } from './events.js';
+import {
+  C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
+  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, PROBE_ENTRY, W_UNINIT,
+} from './layout.js';
+import { FRAME_FREED, type Machine } from './machine.js';
+import { walkFloorIdx } from './memory.js';
+import { tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL } from './tlb.js';
+
+/** Flags of a WalkRead event (a): the slot was never written since allocation. */
+export const WR_UNINIT = W_UNINIT;
+/** Flags of a WalkRead event (a): the walk followed a table pointer out of the frame pool. */
+export const WR_NOT_TABLE = 2;
+
+/** Start options of a walk: (frame, level, attrs) triples; frame -1 = no table (fault). */
+export function startOptions(m: Machine, s: Int32Array, cpu: number, region: number, vaPage: number, out: Int32Array): number {
+  const c = m.layout.cpu(cpu);
+  const root = m.cfg.geometry.rootLevel;
+  let n = 0;
+  const cur = s[c + C_TTBR + region]! - 1;
+  out[0] = cur;
+  out[1] = root;
+  out[2] = 0;
+  n = 1;
+  const pend = s[c + C_TTBR_PENDING + region]!;
+  if (pend !== 0 && pend - 2 !== cur) {
+    out[3] = pend - 2;
+    out[4] = root;
+    out[5] = 0;
+    n = 2;
+  }
+  const wb = wcBase(m, cpu);
+  const wn = s[wb]!;
+  for (let i = 0; i < wn; i++) {
+    const e = wb + 1 + i * 5;
+    if (!wcCovers(m, s, e, region, vaPage)) continue;
+    out[n * 3] = s[e + W_FRAME]!;
+    out[n * 3 + 1] = s[e + W_LEVEL]! + 1;
+    out[n * 3 + 2] = s[e + W_ATTRS]!;
+    n++;
+  }
+  return n;
+}
+
+export function slotLoc(m: Machine, frame: number, level: number, vaPage: number): number {
+  const idx = Math.floor(vaPage / 2 ** m.pagesLog2[level]!) & (m.layout.entries - 1);
+  return frame * m.layout.entries + idx;
+}
+
+/** How many writes a walk at floor may read at frame/level for vaPage (1 for a missing root). */
+export function readCount(m: Machine, s: Int32Array, frame: number, level: number, vaPage: number, floor: number): number {
+  if (frame < 0) return 1;
+  const loc = slotLoc(m, frame, level, vaPage);
+  return s[m.layout.mem(loc)]! - walkFloorIdx(m, s, loc, floor);
+}
+
+export function walkerBase(m: Machine, cpu: number, probe: number): number {
+  return m.layout.probe(cpu, probe);
+}
+
+export function walkFloor(m: Machine, s: Int32Array, cpu: number): number {
+  const c = m.layout.cpu(cpu);
+  return Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!);
+}
+
+const starts = new Int32Array(3 * 260);
+
+/** Number of ways the walker of cpu for probe can take its next step (0 = none). */
+export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: number): number {
+  if (!m.cfg.walkers[cpu]![probe]) return 0;
+  const w = walkerBase(m, cpu, probe);
+  const pr = m.cfg.probes[probe]!;
+  if (s[w + P_WACTIVE] !== 0) return readCount(m, s, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!);
+  if (s[w + P_WDONE]! >= m.cfg.walksPerWalker) return 0;
+  const floor = walkFloor(m, s, cpu);
+  const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
+  let k = 0;
+  for (let i = 0; i < n; i++) k += readCount(m, s, starts[i * 3]!, starts[i * 3 + 1]!, pr.vaPage, floor);
+  return k;
+}
+
+/** Take walker step `choice` (in the order walkerChoices counts them). */
+export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number, choice: number): void {
+  const w = walkerBase(m, cpu, probe);
+  const pr = m.cfg.probes[probe]!;
+  if (s[w + P_WACTIVE] === 0) {
+    const floor = walkFloor(m, s, cpu);
+    const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
+    let i = 0;
+    for (; i < n; i++) {
+      const k = readCount(m, s, starts[i * 3]!, starts[i * 3 + 1]!, pr.vaPage, floor);
+      if (choice < k) break;
+      choice -= k;
+    }
+    s[w + P_WACTIVE] = 1;
+    s[w + P_WFRAME] = starts[i * 3]!;
+    s[w + P_WLEVEL] = starts[i * 3 + 1]!;
+    s[w + P_WATTRS] = starts[i * 3 + 2]!;
+    s[w + P_WFLOOR] = floor;
+    s[w + P_WSTART] = floor;
+  }
+  const frame = s[w + P_WFRAME]!;
+  const level = s[w + P_WLEVEL]!;
+  if (frame < 0) return endWalkFault(m, s, cpu, probe, level);
+  const loc = slotLoc(m, frame, level, pr.vaPage);
+  const at = m.layout.mem(loc) + 1 + (walkFloorIdx(m, s, loc, s[w + P_WFLOOR]!) + choice) * MEM_ENTRY;
+  const lo = s[at]!;
+  const hi = s[at + 1]!;
+  const ts = s[at + 2]!;
+  const ev = m.events.push(Ev.WalkRead, cpu);
+  ev.probe = probe;
+  ev.level = level;
+  ev.loc = loc;
+  ev.lo = lo;
+  ev.hi = hi;
+  ev.a = s[at + 3]!;
+  ev.b = s[m.layout.frameBase + frame]!;
+  if (s[w + P_WFLOOR]! < ts) s[w + P_WFLOOR] = ts; // later levels are ordered after this read
+  if (ev.a & WR_UNINIT || ev.b === FRAME_FREED) return endWalk(m, s, cpu, probe);
+  const kind = descKind(lo, hi, level);
+  if (kind === DESC_INVALID) return endWalkFault(m, s, cpu, probe, level);
+  if (kind === DESC_TABLE) {
+    const next = m.frameOfPfn(descPfn(lo, hi));
+    const attrs = s[w + P_WATTRS]! | tableAttrs(lo, hi);
+    if (next < 0) {
+      ev.a |= WR_NOT_TABLE;
+      return endWalk(m, s, cpu, probe);
+    }
+    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, attrs) >= 0) {
+      const f = m.events.push(Ev.WalkCacheFill, cpu);
+      f.probe = probe;
+      f.level = level;
+      f.a = next;
+    }
+    s[w + P_WFRAME] = next;
+    s[w + P_WLEVEL] = level + 1;
+    s[w + P_WATTRS] = attrs;
+    return;
+  }
+  void DESC_LEAF;
+  const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
+  if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level);
+  const size = leafSizeLog2(m, level, hi);
+  const vaBase = alignDown(pr.vaPage, size);
+  const oa = alignDown(descPfn(lo, hi), size);
+  tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level);
+  const f = m.events.push(Ev.TlbFill, cpu);
+  f.probe = probe;
+  f.level = level;
+  f.va = vaBase;
+  f.b = size;
+  f.c = oa;
+  f.a = attrs;
+  f.lo = lo;
+  f.hi = hi;
+  endWalk(m, s, cpu, probe);
+}
+
+/** log2 of the pages a leaf at level covers, Cont included. */
+export function leafSizeLog2(m: Machine, level: number, hi: number): number {
+  const cont = m.cfg.geometry.contEntries[level]!;
+  return m.pagesLog2[level]! + (cont > 1 && isCont(hi) ? Math.log2(cont) : 0);
+}
+
+export function alignDown(page: number, log2: number): number {
+  const sz = 2 ** log2;
+  return page - (page % sz);
+}
+
+function endWalkFault(m: Machine, s: Int32Array, cpu: number, probe: number, level: number): void {
+  const w = walkerBase(m, cpu, probe);
+  const start = s[w + P_WSTART]!;
+  if (s[w + P_EARLY] === 0 || s[w + P_EARLY_FLOOR]! < start) s[w + P_EARLY_FLOOR] = start;
+  s[w + P_EARLY] = 1;
+  const ev = m.events.push(Ev.WalkFault, cpu);
+  ev.probe = probe;
+  ev.level = level;
+  endWalk(m, s, cpu, probe);
+}
+
+function endWalk(m: Machine, s: Int32Array, cpu: number, probe: number): void {
+  const w = walkerBase(m, cpu, probe);
+  const done = s[w + P_WDONE]! + 1;
+  clearWalk(s, w);
+  s[w + P_WDONE] = done;
+}
+
+/** Forget an in-flight walk (TLBI completion): it never happened, and does not count. */
+export function clearWalk(s: Int32Array, w: number): void {
+  s[w + P_WACTIVE] = 0;
+  s[w + P_WLEVEL] = 0;
+  s[w + P_WFRAME] = 0;
+  s[w + P_WFLOOR] = 0;
+  s[w + P_WATTRS] = 0;
+  s[w + P_WSTART] = 0;
+}
+
+export { PROBE_ENTRY };
