@@ -94,6 +94,8 @@ function onDsb(m: Machine, s: Int32Array, base: number, ev: MachineEvent): void 
 }
 
 function onTlbi(m: Machine, s: Int32Array, base: number, ev: MachineEvent): void {
+  // A local TLBI reaches only its issuer: other CPUs may still hold the old entry.
+  if (ev.c === 0 && m.layout.cpus > 1) return;
   for (let loc = 0; loc < m.layout.tableLocs; loc++) {
     const r = base + loc * REC;
     if (s[r] !== DSBD) continue;
@@ -105,7 +107,8 @@ function onTlbi(m: Machine, s: Int32Array, base: number, ev: MachineEvent): void
       if (ev.b !== region) continue;
       if (wasTable && ev.a === TLBI_VA_LAST) continue; // last-level TLBIs leave walk caches
       const sh = 2 ** m.pagesLog2[level]!;
-      if (Math.floor(ev.va / sh) !== Math.floor(s[r + 2]! / sh)) continue;
+      const base = Math.floor(s[r + 2]! / sh) * sh;
+      if (!(ev.va < base + sh && base < ev.va + ev.level)) continue;
     }
     s[r] = TLBID;
     s[r + 4] = ev.cpu;

@@ -22,6 +22,7 @@ export class Session {
   /** Apply an action in place and collect the violations its events show. */
   step(s: Int32Array, kind: number, cpu: number, arg: number, choice: number, out: Violation[]): void {
     apply(this.m, this.driver, s, kind, cpu, arg, choice);
+    this.driver.takeViolations?.(out as { kind: string; message: string }[]);
     for (const p of this.props) p.onEvents?.(this.m, s, this.m.events, out);
   }
 

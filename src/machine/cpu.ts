@@ -257,8 +257,8 @@ export function rmwWrite(
   ev.hi = newHi;
   ev.a = 1;
   commitWrite(m, s, cpu, loc, newLo, newHi, 0);
-  const ts = s[G_TIME]!;
-  out.view = max(max(s[c + C_VFLOOR]!, depView), ts);
+  void depView; // the write is the newest of all, so its view covers every other
+  out.view = s[G_TIME]!;
   if (ordered) {
     const v = max(s[c + C_VR]!, s[c + C_VW]!);
     if (s[c + C_VFLOOR]! < v) s[c + C_VFLOOR] = v;

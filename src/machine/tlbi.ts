@@ -9,7 +9,7 @@ import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TQ_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
-import { removeWhere, T_REGION, tlbBase, tlbCovers, wcBase, wcCovers, W_REGION } from './tlb.js';
+import { removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
 import { clearWalk, walkerBase } from './walk.js';
 import { TLB_ENTRY, WC_ENTRY } from './layout.js';
 
@@ -26,8 +26,10 @@ function tq(m: Machine, cpu: number): number {
   return m.layout.cpu(cpu) + m.layout.cTq;
 }
 
-/** Issue a TLBI from cpu. broadcast = the inner-shareable (IS) form. */
-export function tlbi(m: Machine, s: Int32Array, cpu: number, kind: number, region: number, vaPage: number, broadcast: boolean): void {
+/** Issue a TLBI from cpu for `pages` pages from vaPage. broadcast = the inner-shareable (IS) form. */
+export function tlbi(
+  m: Machine, s: Int32Array, cpu: number, kind: number, region: number, vaPage: number, broadcast: boolean, pages = 1,
+): void {
   const issuer = m.layout.cpu(cpu);
   for (let t = 0; t < m.layout.cpus; t++) {
     if (!broadcast && t !== cpu) continue;
@@ -35,7 +37,7 @@ export function tlbi(m: Machine, s: Int32Array, cpu: number, kind: number, regio
     const n = s[q]!;
     if (n === m.layout.tqCap) throw new CapacityError('machine.tlbiQueueDepth', `CPU${t} has ${n} TLBIs in flight`);
     const e = q + 1 + n * TQ_ENTRY;
-    s[e] = kind + (broadcast ? 0 : 16);
+    s[e] = kind | (broadcast ? 0 : 16) | (pages << 5);
     s[e + 1] = region;
     s[e + 2] = vaPage;
     s[e + 3] = cpu;
@@ -48,6 +50,7 @@ export function tlbi(m: Machine, s: Int32Array, cpu: number, kind: number, regio
   ev.a = kind;
   ev.b = region;
   ev.va = vaPage;
+  ev.level = pages;
   ev.c = broadcast ? 1 : 0;
 }
 
@@ -60,7 +63,8 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   const q = tq(m, cpu);
   const e = q + 1;
   const kind = s[e]! & 15;
-  const local = s[e]! >= 16;
+  const local = (s[e]! & 16) !== 0;
+  const pages = s[e]! >>> 5;
   const region = s[e + 1]!;
   const vaPage = s[e + 2]!;
   const issuer = s[e + 3]!;
@@ -74,17 +78,15 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   if (local) s[ib + C_TLBI_OUT_LOCAL] = s[ib + C_TLBI_OUT_LOCAL]! - 1;
 
   const all = kind === TLBI_ALL;
-  removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => all || tlbCovers(s, t, region, vaPage));
-  if (kind !== TLBI_VA_LAST) removeWhere(s, wcBase(m, cpu), WC_ENTRY, (w) => all || wcCovers(m, s, w, region, vaPage));
-  void T_REGION;
-  void W_REGION;
+  removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => all || tlbOverlaps(s, t, region, vaPage, pages));
+  if (kind !== TLBI_VA_LAST) removeWhere(s, wcBase(m, cpu), WC_ENTRY, (w) => all || wcOverlaps(m, s, w, region, vaPage, pages));
   for (let p = 0; p < m.layout.probes; p++) {
     const pr = m.cfg.probes[p]!;
     const w = walkerBase(m, cpu, p);
     if (all || pr.region === region) {
       if (s[w + P_WACTIVE] !== 0) clearWalk(s, w);
     }
-    if (all || (pr.region === region && pr.vaPage === vaPage)) {
+    if (all || (pr.region === region && pr.vaPage >= vaPage && pr.vaPage < vaPage + pages)) {
       s[w + P_EARLY] = 0;
       s[w + P_EARLY_FLOOR] = 0;
     }
@@ -95,5 +97,19 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   ev.a = kind;
   ev.b = region;
   ev.va = vaPage;
+  ev.level = pages;
   ev.c = issuer;
+}
+
+function tlbOverlaps(s: Int32Array, e: number, region: number, vaPage: number, pages: number): boolean {
+  if (s[e + T_REGION] !== region) return false;
+  const base = s[e + T_VABASE]!;
+  return base < vaPage + pages && vaPage < base + 2 ** s[e + T_SIZE]!;
+}
+
+function wcOverlaps(m: Machine, s: Int32Array, e: number, region: number, vaPage: number, pages: number): boolean {
+  if (s[e + W_REGION] !== region) return false;
+  const span = 2 ** m.pagesLog2[s[e + W_LEVEL]!]!;
+  const base = s[e + W_PREFIX]! * span;
+  return base < vaPage + pages && vaPage < base + span;
 }

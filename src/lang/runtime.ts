@@ -1,0 +1,251 @@
+// Running compiled kernel-C on the machine: a CpuDriver whose per-CPU call stack lives in
+// the flat state. Values are two words per slot in region 'kc', the view each slot carries
+// (for address dependencies) one word per slot in region 'kcv'. A step runs one machine
+// op, then the CPU's local code up to its next machine op.
+
+import { splitDesc } from '../arch/arm64/decode.js';
+import type { ExtraRegion } from '../machine/layout.js';
+import type { Machine } from '../machine/machine.js';
+import type { CpuDriver } from '../machine/transitions.js';
+import { machineChoices, machineStep } from './machineOps.js';
+import { Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
+import { wrap } from './types.js';
+
+// Per-CPU words of region 'kc': status, frame pointer, stack pointer (in slots), then the
+// value stack. A frame is a 2-slot header (function, pc | caller frame, result slot) and
+// then the function's slots.
+const K_STATUS = 0;
+const K_FP = 1;
+const K_SP = 2;
+const K_HDR = 3;
+const FRAME_HDR = 2;
+export const RUNNING = 0;
+export const RETURNED = 1;
+export const STOPPED = 2;
+
+/** Local instructions one step may run before the CPU is declared to loop without end. */
+const LOCAL_BUDGET = 1_000_000;
+
+export class KernelError extends Error {
+  constructor(readonly kind: 'assert' | 'model-error', message: string) {
+    super(message);
+  }
+}
+
+export class KernelDriver implements CpuDriver {
+  readonly regions: readonly ExtraRegion[];
+  private readonly words: number;
+  private pending: { kind: string; message: string }[] = [];
+  private s!: Int32Array;
+  private base = 0;
+  private vbase = 0;
+  private fp = 0;
+  private fn!: CompiledFunction;
+  /** The current frame as closures see it. */
+  readonly frame: Frame = { get: (slot) => this.get(slot) };
+
+  constructor(readonly program: CompiledProgram, private readonly cpus: number, readonly stackSlots = 96) {
+    this.words = K_HDR + stackSlots * 2;
+    const views = Array.from({ length: cpus * stackSlots }, (_, i) => i);
+    this.regions = [
+      { name: 'kc', size: cpus * this.words },
+      { name: 'kcv', size: cpus * stackSlots, viewOffsets: views },
+    ];
+  }
+
+  private bind(m: Machine, s: Int32Array, cpu: number): void {
+    this.s = s;
+    this.base = m.layout.region('kc') + cpu * this.words;
+    this.vbase = m.layout.region('kcv') + cpu * this.stackSlots;
+    this.fp = s[this.base + K_FP]!;
+    this.fn = this.program.functions[s[this.base + K_HDR + this.fp * 2]!]!;
+  }
+
+  get(slot: number): bigint {
+    const o = this.base + K_HDR + (this.fp + FRAME_HDR + slot) * 2;
+    const v = (BigInt(this.s[o + 1]! >>> 0) << 32n) | BigInt(this.s[o]! >>> 0);
+    return wrap(this.fn.slotTypes[slot]!, v);
+  }
+
+  view(slot: number): number {
+    return this.s[this.vbase + this.fp + FRAME_HDR + slot]!;
+  }
+
+  /** The max of the views of slots deps. */
+  depView(deps: Int32Array | undefined): number {
+    let v = 0;
+    if (deps) for (let i = 0; i < deps.length; i++) v = Math.max(v, this.view(deps[i]!));
+    return v;
+  }
+
+  set(slot: number, v: bigint, view: number): void {
+    const [lo, hi] = splitDesc(wrap(this.fn.slotTypes[slot]!, v));
+    const o = this.base + K_HDR + (this.fp + FRAME_HDR + slot) * 2;
+    this.s[o] = lo;
+    this.s[o + 1] = hi;
+    this.s[this.vbase + this.fp + FRAME_HDR + slot] = view;
+  }
+
+  private pc(): number {
+    return this.s[this.base + K_HDR + this.fp * 2 + 1]!;
+  }
+
+  private setPc(pc: number): void {
+    this.s[this.base + K_HDR + this.fp * 2 + 1] = pc;
+  }
+
+  /** The instruction the CPU stands at. */
+  current(m: Machine, s: Int32Array, cpu: number): Instr | undefined {
+    this.bind(m, s, cpu);
+    if (s[this.base + K_STATUS] !== RUNNING) return undefined;
+    return this.fn.code[this.pc()];
+  }
+
+  init(m: Machine, s: Int32Array): void {
+    for (let cpu = 0; cpu < this.cpus; cpu++) {
+      const entry = this.program.entries[cpu];
+      this.bind(m, s, cpu);
+      if (entry === undefined) {
+        s[this.base + K_STATUS] = RETURNED;
+        continue;
+      }
+      this.push(entry, -1, 0, []);
+      this.runLocal(cpu);
+    }
+  }
+
+  done(m: Machine, s: Int32Array, cpu: number): boolean {
+    return s[m.layout.region('kc') + cpu * this.words + K_STATUS] !== RUNNING;
+  }
+
+  status(m: Machine, s: Int32Array, cpu: number): number {
+    return s[m.layout.region('kc') + cpu * this.words + K_STATUS]!;
+  }
+
+  choices(m: Machine, s: Int32Array, cpu: number): number {
+    const ins = this.current(m, s, cpu);
+    if (!ins) return 0;
+    try {
+      return machineChoices(this, m, s, cpu, ins);
+    } catch (e) {
+      if (e instanceof KernelError) return 1; // the step reports it
+      throw e;
+    }
+  }
+
+  step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
+    const ins = this.current(m, s, cpu)!;
+    try {
+      machineStep(this, m, s, cpu, ins, choice);
+      this.bind(m, s, cpu);
+      this.setPc(this.pc() + 1);
+      this.runLocal(cpu);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      this.bind(m, s, cpu);
+      s[this.base + K_STATUS] = STOPPED;
+      const where = this.fn.code[this.pc()];
+      this.pending.push({ kind: e.kind, message: `CPU${cpu} in ${this.fn.name}() at ${where ? `${where.file}:${where.line}` : 'the end'}: ${e.message}` });
+    }
+  }
+
+  takeViolations(out: { kind: string; message: string }[]): void {
+    for (const v of this.pending) out.push(v);
+    this.pending.length = 0;
+  }
+
+  describe(m: Machine, s: Int32Array, cpu: number): string {
+    const ins = this.current(m, s, cpu);
+    return ins ? `${this.fn.name}() ${ins.file}:${ins.line}` : 'returned';
+  }
+
+  /** Where the CPU stands: function, file and line (for traces). */
+  position(m: Machine, s: Int32Array, cpu: number): { fn: string; file: string; line: number } | undefined {
+    const ins = this.current(m, s, cpu);
+    return ins ? { fn: this.fn.name, file: ins.file, line: ins.line } : undefined;
+  }
+
+  private push(fnId: number, resultSlot: number, argViewsOrZero: number, args: { v: bigint; view: number }[]): void {
+    void argViewsOrZero;
+    const s = this.s;
+    const callee = this.program.functions[fnId]!;
+    const sp = s[this.base + K_SP]!;
+    const empty = sp === 0;
+    const newFp = sp;
+    if (newFp + FRAME_HDR + callee.slots > this.stackSlots)
+      throw new KernelError('model-error', `stack overflow calling ${callee.name}() (${this.stackSlots} slots; unbounded recursion?)`);
+    const h = this.base + K_HDR + newFp * 2;
+    s[h] = fnId;
+    s[h + 1] = 0;
+    s[h + 2] = empty ? -1 : this.fp;
+    s[h + 3] = resultSlot;
+    s[this.base + K_FP] = newFp;
+    s[this.base + K_SP] = newFp + FRAME_HDR + callee.slots;
+    this.fp = newFp;
+    this.fn = callee;
+    args.forEach((a, i) => this.set(i, a.v, a.view));
+  }
+
+  /** Pop the current frame, handing v to the caller's result slot. Returns false at the bottom. */
+  private pop(v: bigint, view: number): boolean {
+    const s = this.s;
+    const h = this.base + K_HDR + this.fp * 2;
+    const caller = s[h + 2]!;
+    const resultSlot = s[h + 3]!;
+    const top = s[this.base + K_SP]!;
+    s.fill(0, h, this.base + K_HDR + top * 2);
+    s.fill(0, this.vbase + this.fp, this.vbase + top);
+    s[this.base + K_SP] = this.fp;
+    if (caller < 0) {
+      s[this.base + K_FP] = 0;
+      s[this.base + K_STATUS] = RETURNED;
+      return false;
+    }
+    s[this.base + K_FP] = caller;
+    this.fp = caller;
+    this.fn = this.program.functions[s[this.base + K_HDR + caller * 2]!]!;
+    if (resultSlot >= 0) this.set(resultSlot, v, view);
+    return true;
+  }
+
+  /** Run local instructions until a machine op, the CPU's return, or a violation. */
+  runLocal(cpu: number): void {
+    void cpu;
+    const s = this.s;
+    for (let budget = LOCAL_BUDGET; budget > 0; budget--) {
+      const pc = this.pc();
+      const ins = this.fn.code[pc];
+      if (!ins) throw new KernelError('model-error', `${this.fn.name}() ran off its end`);
+      switch (ins.op) {
+        case Op.Machine:
+          return;
+        case Op.Eval:
+          this.set(ins.dst, ins.fn!(this.frame), this.depView(ins.deps));
+          this.setPc(pc + 1);
+          break;
+        case Op.BrFalse:
+          this.setPc(ins.fn!(this.frame) === 0n ? ins.target! : pc + 1);
+          break;
+        case Op.Jmp:
+          this.setPc(ins.target!);
+          break;
+        case Op.Call: {
+          const args = ins.args!.map((a, i) => ({ v: a(this.frame), view: this.depView(ins.argDeps![i]) }));
+          this.setPc(pc + 1);
+          this.push(ins.callee!, ins.dst, 0, args);
+          break;
+        }
+        case Op.Ret: {
+          const v = ins.fn ? ins.fn(this.frame) : 0n;
+          const view = this.depView(ins.deps);
+          if (!this.pop(v, view)) return;
+          break;
+        }
+        case Op.Fail:
+          throw new KernelError(ins.failKind!, ins.message!);
+      }
+    }
+    void s;
+    throw new KernelError('model-error', `more than ${LOCAL_BUDGET} instructions without touching shared memory: an endless local loop?`);
+  }
+}
