@@ -4,14 +4,9 @@
 
 import type { Violation, ViolationKind } from '../check/property.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import type { Step } from './choicePath.js';
 import type { Session } from './session.js';
 
-export interface Step {
-  kind: number;
-  cpu: number;
-  arg: number;
-  choice: number;
-}
 
 export interface BruteForceResult {
   /** Observation keys of the final states (see `observe`). */

@@ -31,7 +31,7 @@ export const Code = {
   InvalidNumber: 1004,
   FloatUnsupported: 1005,
   IntegerTooLarge: 1006,
-  InvalidCharLiteral: 1007,
+  InvalidLiteral: 1007,
   // Preprocessor.
   UnknownDirective: 1101,
   ErrorDirective: 1102,
@@ -55,10 +55,8 @@ export const Code = {
   Expected: 2001,
   ExpectedExpression: 2002,
   ExpectedIdentifier: 2003,
-  ExpectedType: 2004,
   Unsupported: 2005,
   InvalidTypeSpecifier: 2006,
-  UnexpectedToken: 2007,
   MissingTypeSpecifier: 2008,
   InvalidDeclaration: 2009,
 } as const;

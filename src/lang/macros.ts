@@ -3,7 +3,7 @@
 // diagnostic inside an expansion points at the line the user wrote; argument tokens keep
 // their own spans, which are at the use site already.
 
-import { Code, joinSpans, type DiagnosticList, type Span } from './diagnostics.js';
+import { Code, joinSpans, type CodeValue, type DiagnosticList, type Span } from './diagnostics.js';
 import type { Token } from './tokenizer.js';
 
 export interface Macro {
@@ -64,37 +64,49 @@ export class MacroExpander {
       if (m === undefined) {
         out.push(t);
       } else if (m.params === null) {
-        pushFront(stack, this.subst(m, null, withName(t.hide, m.name), t.span));
+        pushFront(stack, this.subst(m, null, withName(t.hide, m.name), t));
       } else if (!isPunct(stack[stack.length - 1], '(')) {
         out.push(t); // A function-like macro name without arguments is an ordinary identifier.
       } else {
         const call = collectCall(stack);
         if (call === null) {
-          this.diags.error(Code.UnterminatedMacroCall, `unterminated call of macro '${m.name}'`, t.span);
-        } else if (this.checkArity(m, call, t.span)) {
-          const hide = withName(intersect(t.hide, call.rparen.hide), m.name);
-          pushFront(stack, this.subst(m, call, hide, joinSpans(t.span, call.rparen.span)));
+          out.push(this.failed(t, Code.UnterminatedMacroCall, `unterminated call of macro '${m.name}'`, t.span));
+        } else {
+          const span = joinSpans(t.span, call.rparen.span);
+          const arity = this.arityError(m, call);
+          if (arity !== null) {
+            out.push(this.failed(t, Code.MacroArgCount, arity, span));
+          } else {
+            const hide = withName(intersect(t.hide, call.rparen.hide), m.name);
+            pushFront(stack, this.subst(m, call, hide, { ...t, span }));
+          }
         }
       }
     }
     return out;
   }
 
-  private checkArity(m: Macro, call: Call, span: Span): boolean {
+  // A call that cannot expand becomes one bad token, already reported, in its place: the
+  // parser then skips the construct around it instead of reporting a confusing second error.
+  private failed(at: Token, code: CodeValue, message: string, span: Span): Token {
+    this.diags.error(code, message, span);
+    return { kind: 'bad', code, message, reported: true, text: at.text, span, bol: at.bol, space: at.space };
+  }
+
+  private arityError(m: Macro, call: Call): string | null {
     const params = m.params ?? [];
     // `F()` passes one empty argument; it is fine for a macro of no parameters.
     if (params.length === 0 && call.args.length === 1 && call.args[0]?.length === 0) call.args.pop();
     const named = m.variadic ? params.length - 1 : params.length;
-    const ok = m.variadic ? call.args.length >= named : call.args.length === named;
-    if (!ok) {
-      const want = m.variadic ? `at least ${named}` : `${named}`;
-      this.diags.error(Code.MacroArgCount,
-        `macro '${m.name}' takes ${want} argument${named === 1 ? '' : 's'}, ${call.args.length} given`, span);
-    }
-    return ok;
+    if (m.variadic ? call.args.length >= named : call.args.length === named) return null;
+    const want = m.variadic ? `at least ${named}` : `${named}`;
+    return `macro '${m.name}' takes ${want} argument${named === 1 ? '' : 's'}, ${call.args.length} given`;
   }
 
-  private subst(m: Macro, call: Call | null, hide: ReadonlySet<string>, site: Span): Token[] {
+  // `use` is the macro name token with the span of the whole use; the first token of the
+  // result starts a line where the use did (error recovery looks at line starts).
+  private subst(m: Macro, call: Call | null, hide: ReadonlySet<string>, use: Token): Token[] {
+    const site = use.span;
     const params = m.params ?? [];
     const expanded = new Map<number, Token[]>();
     const argTokens = (i: number): Token[] => {
@@ -114,6 +126,8 @@ export class MacroExpander {
         out.push({ ...b, span: site, hide: union(b.hide, hide), bol: false });
       }
     }
+    const first = out[0];
+    if (first !== undefined) out[0] = { ...first, bol: use.bol };
     return out;
   }
 

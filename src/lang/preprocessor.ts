@@ -6,7 +6,7 @@ import { posix } from 'node:path';
 import { Code, joinSpans, type DiagnosticList, type Span } from './diagnostics.js';
 import { MacroExpander, sameMacro, type Macro } from './macros.js';
 import { evalPPExpr, PPExprError, resolveDefined } from './ppExpr.js';
-import { tokenize, type Token } from './tokenizer.js';
+import { tokenize, type BadToken, type Token } from './tokenizer.js';
 
 /** Returns a file's text, or undefined when there is no such file. */
 export type FileReader = (path: string) => string | undefined;
@@ -60,8 +60,8 @@ class Preprocessor {
     let chunk: Token[] = [];
     const flush = (): void => {
       for (const t of this.expander.expand(chunk)) {
-        if (t.kind === 'bad') this.diags.error(t.code, t.message, t.span);
-        else this.out.push(t);
+        if (t.kind === 'bad' && t.reported !== true) this.diags.error(t.code, t.message, t.span);
+        this.out.push(t);
       }
       chunk = [];
     };
@@ -143,8 +143,8 @@ class Preprocessor {
   }
 
   private condition(kind: string, rest: Token[], span: Span): boolean {
-    const bad = rest.find((t) => t.kind === 'bad');
-    if (bad !== undefined && bad.kind === 'bad') {
+    const bad = rest.find((t): t is BadToken => t.kind === 'bad');
+    if (bad !== undefined) {
       this.diags.error(bad.code, bad.message, bad.span);
       return false;
     }
@@ -158,8 +158,9 @@ class Preprocessor {
       return this.macros.has(name.text) === (kind === 'ifdef');
     }
     try {
-      const resolved = resolveDefined(rest, (n) => this.macros.has(n));
-      return evalPPExpr(this.expander.expand(resolved), span) !== 0n;
+      const expanded = this.expander.expand(resolveDefined(rest, (n) => this.macros.has(n)));
+      if (expanded.some((t) => t.kind === 'bad')) return false; // A failed macro call, reported.
+      return evalPPExpr(expanded, span) !== 0n;
     } catch (e) {
       if (!(e instanceof PPExprError)) throw e;
       this.diags.error(Code.BadIfExpression, e.message, e.span);
@@ -194,7 +195,11 @@ class Preprocessor {
         if (t.text === ')' && params.length === 0) { i++; break; }
         if (t.text === '...') { params.push('__VA_ARGS__'); variadic = true; }
         else if (t.kind === 'ident' && !params.includes(t.text)) params.push(t.text);
-        else { this.diags.error(Code.MalformedDefine, `invalid parameter '${t.text}' of macro '${name.text}'`, t.span); return; }
+        else {
+          const what = params.includes(t.text) ? 'duplicate' : 'invalid';
+          this.diags.error(Code.MalformedDefine, `${what} parameter '${t.text}' of macro '${name.text}'`, t.span);
+          return;
+        }
         const sep = rest[++i];
         if (sep?.text === ')') { i++; break; }
         if (sep?.text !== ',' || variadic) {

@@ -28,7 +28,17 @@ export interface IntToken extends TokenBase {
 }
 export interface CharToken extends TokenBase { readonly kind: 'char'; readonly value: bigint }
 export interface StringToken extends TokenBase { readonly kind: 'string'; readonly value: string }
-export interface BadToken extends TokenBase { readonly kind: 'bad'; readonly code: CodeValue; readonly message: string }
+/**
+ * Something that is not a token, kept in the stream so the parser can skip the construct
+ * around it without a second message. `reported` marks one whose diagnostic is already out
+ * (a macro call that could not expand); the preprocessor reports the others if they are live.
+ */
+export interface BadToken extends TokenBase {
+  readonly kind: 'bad';
+  readonly code: CodeValue;
+  readonly message: string;
+  readonly reported?: boolean;
+}
 
 export type Token = IdentToken | PunctToken | EofToken | IntToken | CharToken | StringToken | BadToken;
 
@@ -68,8 +78,8 @@ export function parseIntLiteral(text: string): Omit<IntToken, keyof TokenBase | 
   }
   const digits = m[1] ?? '0';
   const suffix = (m[2] ?? '').toLowerCase();
-  const radix = /^0[xX]/.test(digits) ? 16 : /^0[bB]/.test(digits) ? 2 : digits.length > 1 && digits[0] === '0' ? 8 : 10;
-  const value = radix === 8 ? BigInt('0o' + digits.slice(1)) : BigInt(digits);
+  const radix = /^0[xX]/.test(digits) ? 16 : /^0[bB]/.test(digits) ? 2 : digits[0] === '0' ? 8 : 10;
+  const value = radix === 8 ? BigInt('0o' + (digits.slice(1) || '0')) : BigInt(digits);
   if (value >= U64_LIMIT) return { error: Code.IntegerTooLarge, message: `integer literal '${text}' does not fit in 64 bits` };
   const longs = suffix.includes('ll') ? 2 : suffix.includes('l') ? 1 : 0;
   return { value, radix, unsigned: suffix.includes('u'), longs };
@@ -77,136 +87,147 @@ export function parseIntLiteral(text: string): Omit<IntToken, keyof TokenBase | 
 
 /** Lexes `src` (named `file` in spans). Only unterminated comments are reported directly. */
 export function tokenize(src: string, file: string, diags: DiagnosticList): Token[] {
+  const lexer = new Lexer(src, file, diags);
   const out: Token[] = [];
-  let pos = 0;
-  let line = 1;
-  let lineStart = 0;
-  let bol = true;
+  for (let t = lexer.next(); ; t = lexer.next()) {
+    out.push(t);
+    if (t.kind === 'eof') return out;
+  }
+}
 
-  const spanAt = (start: number, startLine: number, startCol: number): Span =>
-    ({ file, line: startLine, col: startCol, offset: start, length: pos - start });
+class Lexer {
+  private pos = 0;
+  private line = 1;
+  private lineStart = 0;
+  private bol = true;
+  // Where the current token starts.
+  private start = 0;
+  private startLine = 1;
+  private startCol = 1;
+  private space = false;
 
-  // Skips blanks, splices and comments; returns whether anything was skipped.
-  const skipSpace = (): boolean => {
-    const begin = pos;
-    while (pos < src.length) {
-      const c = src[pos];
+  constructor(private readonly src: string, private readonly file: string, private readonly diags: DiagnosticList) {}
+
+  next(): Token {
+    this.space = this.skipSpace();
+    const { src } = this;
+    this.start = this.pos;
+    this.startLine = this.line;
+    this.startCol = this.pos - this.lineStart + 1;
+    const c = src[this.pos] ?? '';
+    let t: Token;
+    if (this.pos >= src.length) {
+      t = { kind: 'eof', ...this.base() };
+    } else if (isIdentStart(c)) {
+      while (isIdentPart(src[this.pos] ?? '')) this.pos++;
+      t = { kind: 'ident', ...this.base() };
+    } else if (isDigit(c) || (c === '.' && isDigit(src[this.pos + 1] ?? ''))) {
+      // A pp-number, as C defines it: digits, letters, dots, and a sign after e, E, p or P.
+      for (this.pos++; ; this.pos++) {
+        const d = src[this.pos] ?? '';
+        if (!(isIdentPart(d) || d === '.' || ((d === '+' || d === '-') && 'eEpP'.includes(src[this.pos - 1] ?? '')))) break;
+      }
+      const r = parseIntLiteral(src.slice(this.start, this.pos));
+      t = 'error' in r ? this.bad(r.error, r.message) : { kind: 'int', ...r, ...this.base() };
+    } else if (c === '"' || c === "'") {
+      t = this.quoted(c);
+    } else {
+      const p = PUNCT3.find((x) => src.startsWith(x, this.pos)) ?? PUNCT2.find((x) => src.startsWith(x, this.pos))
+        ?? (PUNCT1.includes(c) ? c : undefined);
+      this.pos += p?.length ?? 1;
+      t = p !== undefined ? { kind: 'punct', ...this.base() } : this.bad(Code.InvalidCharacter, `invalid character '${c}'`);
+    }
+    this.bol = false;
+    return t;
+  }
+
+  private base(): TokenBase {
+    const span: Span = { file: this.file, line: this.startLine, col: this.startCol, offset: this.start, length: this.pos - this.start };
+    return { text: this.src.slice(this.start, this.pos), span, bol: this.bol, space: this.space };
+  }
+
+  private bad(code: CodeValue, message: string): Token {
+    return { kind: 'bad', code, message, ...this.base() };
+  }
+
+  private newline(at: number): void {
+    this.line++;
+    this.lineStart = at;
+  }
+
+  // Skips blanks, line splices and comments; returns whether anything was skipped.
+  private skipSpace(): boolean {
+    const { src } = this;
+    const begin = this.pos;
+    while (this.pos < src.length) {
+      const c = src[this.pos];
+      const d = src[this.pos + 1];
       if (c === '\n') {
-        pos++; line++; lineStart = pos; bol = true;
+        this.pos++;
+        this.newline(this.pos);
+        this.bol = true;
       } else if (c === ' ' || c === '\t' || c === '\r' || c === '\f' || c === '\v') {
-        pos++;
-      } else if (c === '\\' && (src[pos + 1] === '\n' || (src[pos + 1] === '\r' && src[pos + 2] === '\n'))) {
-        // A line splice joins lines without ending a directive.
-        pos += src[pos + 1] === '\n' ? 2 : 3; line++; lineStart = pos;
-      } else if (c === '/' && src[pos + 1] === '/') {
-        while (pos < src.length && src[pos] !== '\n') {
-          if (src[pos] === '\\' && src[pos + 1] === '\n') { pos++; line++; lineStart = pos + 1; }
-          pos++;
+        this.pos++;
+      } else if (c === '\\' && (d === '\n' || (d === '\r' && src[this.pos + 2] === '\n'))) {
+        // A line splice joins two lines without ending a directive.
+        this.pos += d === '\n' ? 2 : 3;
+        this.newline(this.pos);
+      } else if (c === '/' && d === '/') {
+        while (this.pos < src.length && src[this.pos] !== '\n') {
+          if (src[this.pos] === '\\' && src[this.pos + 1] === '\n') this.newline(++this.pos + 1); // Spliced: the comment goes on.
+          this.pos++;
         }
-      } else if (c === '/' && src[pos + 1] === '*') {
-        const start = pos; const sl = line; const sc = pos - lineStart + 1;
-        pos += 2;
-        while (pos < src.length && !(src[pos] === '*' && src[pos + 1] === '/')) {
-          if (src[pos] === '\n') { line++; lineStart = pos + 1; }
-          pos++;
+      } else if (c === '/' && d === '*') {
+        const span: Span = { file: this.file, line: this.line, col: this.pos - this.lineStart + 1, offset: this.pos, length: 2 };
+        this.pos += 2;
+        while (this.pos < src.length && !(src[this.pos] === '*' && src[this.pos + 1] === '/')) {
+          if (src[this.pos] === '\n') this.newline(this.pos + 1);
+          this.pos++;
         }
-        if (pos >= src.length) {
-          diags.error(Code.UnterminatedComment, 'unterminated /* comment', { file, line: sl, col: sc, offset: start, length: 2 });
-        } else {
-          pos += 2;
-        }
+        if (this.pos < src.length) this.pos += 2;
+        else this.diags.error(Code.UnterminatedComment, 'unterminated /* comment', span);
       } else {
         break;
       }
     }
-    return pos > begin;
-  };
+    return this.pos > begin;
+  }
 
-  for (;;) {
-    const space = skipSpace();
-    const start = pos;
-    const sl = line;
-    const sc = pos - lineStart + 1;
-    const base = (): TokenBase => ({ text: src.slice(start, pos), span: spanAt(start, sl, sc), bol, space });
-    if (pos >= src.length) {
-      out.push({ kind: 'eof', ...base() });
-      return out;
-    }
-    const c = src[pos] ?? '';
-    if (isIdentStart(c)) {
-      while (pos < src.length && isIdentPart(src[pos] ?? '')) pos++;
-      out.push({ kind: 'ident', ...base() });
-    } else if (isDigit(c) || (c === '.' && isDigit(src[pos + 1] ?? ''))) {
-      // A pp-number: digits, letters, dots, and signs after an exponent letter.
-      pos++;
-      while (pos < src.length) {
-        const d = src[pos] ?? '';
-        const prev = src[pos - 1] ?? '';
-        if (isIdentPart(d) || d === '.') pos++;
-        else if ((d === '+' || d === '-') && 'eEpP'.includes(prev) && !/^0[xX]/.test(src.slice(start, pos))) pos++;
-        else break;
+  // A string or character literal, decoding escapes; it may not span lines.
+  private quoted(q: string): Token {
+    const { src } = this;
+    const units: number[] = [];
+    let error: string | undefined;
+    for (this.pos++; this.pos < src.length && src[this.pos] !== q && src[this.pos] !== '\n';) {
+      if (src[this.pos] !== '\\') {
+        units.push(src.charCodeAt(this.pos++));
+        continue;
       }
-      const text = src.slice(start, pos);
-      const r = parseIntLiteral(text);
-      if ('error' in r) out.push({ kind: 'bad', code: r.error, message: r.message, ...base() });
-      else out.push({ kind: 'int', ...r, ...base() });
-    } else if (c === '"' || c === "'") {
-      out.push(lexQuoted(c));
-    } else {
-      const p = PUNCT3.find((s) => src.startsWith(s, pos)) ?? PUNCT2.find((s) => src.startsWith(s, pos))
-        ?? (PUNCT1.includes(c) ? c : undefined);
-      if (p !== undefined) {
-        pos += p.length;
-        out.push({ kind: 'punct', ...base() });
+      const e = src[this.pos + 1] ?? '';
+      const simple = SIMPLE_ESCAPES[e];
+      if (e === 'x') {
+        const hex = /^[0-9a-fA-F]+/.exec(src.slice(this.pos + 2))?.[0] ?? '';
+        if (!hex) error ??= 'invalid \\x escape';
+        units.push(parseInt(hex || '0', 16));
+        this.pos += 2 + hex.length;
+      } else if (e >= '0' && e <= '7') {
+        const oct = /^[0-7]{1,3}/.exec(src.slice(this.pos + 1))?.[0] ?? '0';
+        units.push(parseInt(oct, 8));
+        this.pos += 1 + oct.length;
       } else {
-        pos++;
-        out.push({ kind: 'bad', code: Code.InvalidCharacter, message: `invalid character '${c}'`, ...base() });
+        if (simple !== undefined) units.push(simple);
+        else error ??= `unknown escape sequence '\\${e}'`;
+        this.pos += 2;
       }
     }
-    bol = false;
-
-    function lexQuoted(q: string): Token {
-      pos++;
-      const units: number[] = [];
-      let error: string | undefined;
-      while (pos < src.length && src[pos] !== q && src[pos] !== '\n') {
-        if (src[pos] === '\\') {
-          const e = src[pos + 1] ?? '';
-          const simple = SIMPLE_ESCAPES[e];
-          if (e === 'x') {
-            const hex = /^[0-9a-fA-F]+/.exec(src.slice(pos + 2))?.[0] ?? '';
-            if (!hex) error ??= 'invalid \\x escape';
-            units.push(parseInt(hex || '0', 16));
-            pos += 2 + hex.length;
-          } else if (e >= '0' && e <= '7') {
-            const oct = /^[0-7]{1,3}/.exec(src.slice(pos + 1))?.[0] ?? '0';
-            units.push(parseInt(oct, 8));
-            pos += 1 + oct.length;
-          } else if (simple !== undefined) {
-            units.push(simple);
-            pos += 2;
-          } else {
-            error ??= `unknown escape sequence '\\${e}'`;
-            pos += 2;
-          }
-        } else {
-          units.push(src.charCodeAt(pos));
-          pos++;
-        }
-      }
-      const what = q === '"' ? 'string' : 'character';
-      if (src[pos] !== q) {
-        return { kind: 'bad', code: Code.UnterminatedLiteral, message: `unterminated ${what} literal`, ...base() };
-      }
-      pos++;
-      if (error !== undefined) return { kind: 'bad', code: Code.InvalidCharLiteral, message: error, ...base() };
-      if (q === '"') return { kind: 'string', value: String.fromCharCode(...units), ...base() };
-      if (units.length !== 1) {
-        const message = units.length === 0 ? 'empty character literal' : 'multi-character literals are not supported';
-        return { kind: 'bad', code: Code.InvalidCharLiteral, message, ...base() };
-      }
-      // The kernel builds with -funsigned-char, so '\xff' is 255, not -1.
-      return { kind: 'char', value: BigInt(units[0] ?? 0), ...base() };
+    if (src[this.pos] !== q) return this.bad(Code.UnterminatedLiteral, `unterminated ${q === '"' ? 'string' : 'character'} literal`);
+    this.pos++;
+    if (error !== undefined) return this.bad(Code.InvalidLiteral, error);
+    if (q === '"') return { kind: 'string', value: String.fromCharCode(...units), ...this.base() };
+    if (units.length !== 1) {
+      return this.bad(Code.InvalidLiteral, units.length === 0 ? 'empty character literal' : 'multi-character literals are not supported');
     }
+    // The kernel builds with -funsigned-char, so '\xff' is 255, not -1.
+    return { kind: 'char', value: BigInt(units[0] ?? 0), ...this.base() };
   }
 }

@@ -93,7 +93,7 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
   const cpus = int(o.cpus ?? 2, `${where}.cpus`, 1, 8);
   const frames = int(o.frames ?? 8, `${where}.frames`, 1, 256);
   const vaPages = 2 ** (geometry.vaBits - geometry.pageShift);
-  const framePfnBase = int(o.framePfnBase ?? vaPages, `${where}.framePfnBase`, 0, 2 ** 36 - frames);
+  const framePfnBase = int(o.framePfnBase ?? Math.min(vaPages, 2 ** 36 - frames), `${where}.framePfnBase`, 0, 2 ** 36 - frames);
   const frameInit = Array.from({ length: frames }, (_, i) => {
     const f = o.frameInit?.[i];
     const init = f?.init ?? 'free';
@@ -122,7 +122,10 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     return { va, vaPage: Math.floor(va / 2 ** geometry.pageShift), region };
   });
   const ttbr = (v: number | undefined, name: string): number => {
-    const r = int(v ?? -1, `${where}.${name}`, -1, frames - 1);
+    const r = v ?? -1;
+    if (Number.isInteger(r) && r >= frames)
+      throw new ConfigError(`${where}.${name}: frame ${r} is outside the frame pool (${frames} frames; raise ${where}.frames)`);
+    int(r, `${where}.${name}`, -1, frames - 1);
     if (r >= 0 && frameInit[r]!.init === 'free')
       throw new ConfigError(`${where}.${name}: frame ${r} is a root but starts free (give it frameInit zero or junk)`);
     return r;

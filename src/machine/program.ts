@@ -6,9 +6,9 @@
 import { splitDesc } from '../arch/arm64/decode.js';
 import { access, accessChoices, AccessResult } from './access.js';
 import {
-  cmpxchg, cmpxchgChoices, dmb, dmbEnabled, dsb, dsbEnabled, load, loadChoices, loadEnabled, ReadResult, store,
+  cmpxchg, cmpxchgChoices, dmb, dmbEnabled, DMB_ST, dsb, dsbEnabled, load, loadChoices, loadEnabled, ReadResult, store,
 } from './cpu.js';
-import type { ExtraRegion } from './layout.js';
+import { C_LAZY, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
 import { alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, pteBarrier, pteBarrierEnabled, writeTtbr } from './sys.js';
 import { tlbi } from './tlbi.js';
@@ -206,6 +206,23 @@ export class ProgramDriver implements CpuDriver {
       }
     }
     s[b + R_PC] = s[b + R_PC]! + 1;
+  }
+
+  /**
+   * Whether the CPU's next step only touches its own private state (for the reduction):
+   * a store entering the store buffer, a dmb(ishst), entering lazy mode, a register move,
+   * or a page-table barrier that lazy mode only marks pending.
+   */
+  isLocal(m: Machine, s: Int32Array, cpu: number): boolean {
+    const o = this.op(m, s, cpu);
+    if (!o) return false;
+    switch (o.op) {
+      case 'store': return !m.sc;
+      case 'dmb': return o.kind === DMB_ST;
+      case 'lazyEnter': case 'mov': return true;
+      case 'pteBarrier': return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
+      default: return false;
+    }
   }
 
   describe(m: Machine, s: Int32Array, cpu: number): string {

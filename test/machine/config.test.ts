@@ -63,10 +63,8 @@ describe('bad configuration is rejected with a one-line message naming the field
     expect(rejection({ geometry: real, framePfnBase: 0x1000, probes: [{ va: 2 ** 48 }] }).message).toMatch(/^machine\.probes\.0\.va: /);
   });
 
-  // KNOWN BUG (src/machine/config.ts): the default framePfnBase is the number of VA pages,
-  // 2^36 at 48 VA bits, but the field's own limit is 2^36 - frames, so the real arm64
-  // geometry is rejected unless framePfnBase is given. it.fails: flips to a failure when fixed.
-  it.fails('the real geometry (4 levels x 512) with the default framePfnBase is accepted', () => {
+  // The default framePfnBase (the first page past the VA space) must stay within 36 PFN bits.
+  it('the real geometry (4 levels x 512) with the default framePfnBase is accepted', () => {
     expect(() => resolveMachineConfig({ geometry: { levels: 4, entries: 512 } })).not.toThrow();
   });
 

@@ -1,0 +1,206 @@
+// Exhaustive depth-first search over flat states with a fingerprint visited set and an
+// optional partial-order reduction. Stops at the first violation; cut-offs (states,
+// depth, time, an abort signal) make the verdict incomplete, never verified.
+
+import type { Violation } from '../check/property.js';
+import { hashState } from '../machine/hash.js';
+import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import type { Step } from './choicePath.js';
+import { NO_REDUCTION, type Reduction } from './reduction.js';
+import type { Session } from './session.js';
+import { VisitedSet } from './visitedSet.js';
+
+export interface ExploreOptions {
+  reduction?: Reduction;
+  maxStates?: number;
+  maxDepth?: number;
+  timeoutMs?: number;
+  /** Checked every few thousand states; return true to stop (Ctrl-C). */
+  shouldStop?: () => boolean;
+  onProgress?: (p: Progress) => void;
+  /** Collect an observation key per final state (tests compare them). */
+  observe?: (s: Int32Array) => string;
+  /** Go on after a violation (not expanding the violating state) to collect every kind. */
+  keepGoing?: boolean;
+}
+
+export interface Progress {
+  states: number;
+  transitions: number;
+  depth: number;
+  elapsedMs: number;
+}
+
+export interface ExploreResult {
+  verdict: 'verified' | 'violation' | 'incomplete';
+  violation?: Violation;
+  path?: Step[];
+  /** With keepGoing: the first violation of each kind. */
+  violations: Map<string, { violation: Violation; path: Step[] }>;
+  /** Why the search stopped early, when incomplete. */
+  cutoff?: string;
+  states: number;
+  transitions: number;
+  finalStates: number;
+  finals: Set<string>;
+  maxDepth: number;
+  elapsedMs: number;
+  /** States the reduction skipped expanding (transitions not taken). */
+  eagerSteps: number;
+  visitedBytes: number;
+}
+
+interface Frame {
+  state: Int32Array;
+  actions: Int32Array;
+  count: number;
+  next: number;
+  taken: Step | null;
+  key: string;
+  /** Only the eager step is being explored from this state. */
+  reduced: boolean;
+}
+
+export function explore(session: Session, opts: ExploreOptions = {}): ExploreResult {
+  const { m, driver } = session;
+  const reduction = opts.reduction ?? NO_REDUCTION;
+  const maxStates = opts.maxStates ?? Infinity;
+  const maxDepth = opts.maxDepth ?? Infinity;
+  const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
+  const t0 = Date.now();
+  const visited = new VisitedSet();
+  const onStack = new Set<string>();
+  const list = new ActionList();
+  const found: Violation[] = [];
+  const res: ExploreResult = {
+    verdict: 'verified', violations: new Map(), states: 0, transitions: 0, finalStates: 0, finals: new Set(), maxDepth: 0,
+    elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
+  };
+  const stack: Frame[] = [];
+  const pathOf = (extra?: Step): Step[] => {
+    const p = stack.slice(1).map((f) => f.taken!);
+    if (extra) p.push(extra);
+    return p;
+  };
+  const finish = (): ExploreResult => {
+    res.elapsedMs = Date.now() - t0;
+    res.visitedBytes = visited.bytes();
+    return res;
+  };
+  /** Record a violation; returns the final result unless the search goes on. */
+  const fail = (v: Violation, path: Step[]): ExploreResult | null => {
+    if (!res.violations.has(v.kind)) res.violations.set(v.kind, { violation: v, path });
+    if (!res.violation) {
+      res.violation = v;
+      res.path = path;
+    }
+    res.verdict = 'violation';
+    return opts.keepGoing ? null : finish();
+  };
+
+  /** Visit state s (reached by `taken`); returns a violation result or null. */
+  const enter = (s: Int32Array, taken: Step | null): ExploreResult | null => {
+    const [a, b] = hashState(s);
+    if (!visited.add(a, b)) return null;
+    res.states++;
+    const key = `${a}:${b}`;
+    const final = isFinal(m, driver, s);
+    if (final) {
+      res.finalStates++;
+      if (opts.observe) res.finals.add(opts.observe(s));
+      found.length = 0;
+      session.finalViolations(s, found);
+      if (found.length) {
+        stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false });
+        const path = pathOf();
+        for (const v of found.slice(1)) fail(v, path);
+        return fail(found[0]!, path);
+      }
+    }
+    enumerate(m, driver, s, list);
+    let progress = false;
+    for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
+    if (!progress && !final) {
+      stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false });
+      return fail({ kind: 'deadlock', message: 'No CPU can take a step, and not every CPU has returned (a lock never released, or a CPU waiting on a barrier that cannot complete).' }, pathOf());
+    }
+    let actions = list.data.slice(0, list.length * 4);
+    let count = list.length;
+    const eager = reduction.eagerCpu(m, driver, s);
+    let reduced = false;
+    if (eager >= 0) {
+      for (let i = 0; i < count; i++) {
+        if (actions[i * 4] === 1 && actions[i * 4 + 1] === eager) {
+          actions = actions.slice(i * 4, i * 4 + 4);
+          res.eagerSteps += count - 1;
+          count = 1;
+          reduced = true;
+          break;
+        }
+      }
+    }
+    stack.push({ state: s, actions, count, next: 0, taken, key, reduced });
+    onStack.add(key);
+    if (stack.length - 1 > res.maxDepth) res.maxDepth = stack.length - 1;
+    return null;
+  };
+
+  const r0 = enter(session.initialState(), null);
+  if (r0) return r0;
+  if (res.violations.size && !stack.length) return finish();
+  let tick = 0;
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.count) {
+      onStack.delete(top.key);
+      stack.pop();
+      continue;
+    }
+    if ((++tick & 1023) === 0) {
+      const now = Date.now();
+      if (now > deadline) return cut('time limit');
+      if (opts.shouldStop?.()) return cut('interrupted');
+      opts.onProgress?.({ states: res.states, transitions: res.transitions, depth: stack.length, elapsedMs: now - t0 });
+    }
+    if (res.states >= maxStates) return cut(`${maxStates} states`);
+    const i = top.next++;
+    const step: Step = { kind: top.actions[i * 4]!, cpu: top.actions[i * 4 + 1]!, arg: top.actions[i * 4 + 2]!, choice: top.actions[i * 4 + 3]! };
+    if (stack.length > maxDepth) {
+      res.verdict = 'incomplete';
+      res.cutoff = `depth ${maxDepth}`;
+      continue;
+    }
+    const t = top.state.slice();
+    found.length = 0;
+    session.step(t, step.kind, step.cpu, step.arg, step.choice, found);
+    res.transitions++;
+    if (found.length) {
+      const path = pathOf(step);
+      for (const v of found.slice(1)) fail(v, path);
+      const r = fail(found[0]!, path);
+      if (r) return r;
+      continue;
+    }
+    if (top.reduced) {
+      // Cycle proviso: an eager step back onto the stack must not hide the other actions.
+      const [a, b] = hashState(t);
+      if (onStack.has(`${a}:${b}`)) {
+        enumerate(m, driver, top.state, list);
+        top.actions = list.data.slice(0, list.length * 4);
+        top.count = list.length;
+        top.next = 0;
+        top.reduced = false;
+        continue;
+      }
+    }
+    const r = enter(t, step);
+    if (r) return r;
+  }
+  return finish();
+
+  function cut(why: string): ExploreResult {
+    res.verdict = 'incomplete';
+    res.cutoff = why;
+    return finish();
+  }
+}
