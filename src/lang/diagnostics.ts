@@ -59,6 +59,17 @@ export const Code = {
   InvalidTypeSpecifier: 2006,
   MissingTypeSpecifier: 2008,
   InvalidDeclaration: 2009,
+  // Checker and compiler.
+  UnknownIdentifier: 3001,
+  UnknownType: 3002,
+  ArgumentCount: 3003,
+  MissingLabel: 3004,
+  NotAnLvalue: 3005,
+  UnsupportedConstruct: 3006,
+  NotConstant: 3007,
+  UnknownFunction: 3008,
+  Redefinition: 3009,
+  BadBuiltinArgument: 3010,
 } as const;
 
 export type CodeValue = (typeof Code)[keyof typeof Code];

@@ -109,7 +109,8 @@ export function collect(m: Machine, s: Int32Array): void {
     const n = s[b]!;
     if (n === 1) continue;
     let keep = n - 1;
-    for (let cpu = 0; cpu < L.cpus && keep > 0; cpu++) {
+    // Under sc every read is of the newest write: nothing older is ever needed.
+    for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.sc; cpu++) {
       const c = L.cpu(cpu);
       const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
       const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));

@@ -1,0 +1,91 @@
+// Building a runnable model: the kernel prelude, the model files and the CPUs'
+// statements (wrapped in synthetic functions) are preprocessed with the machine's
+// constants predefined, parsed and compiled; the result drives the machine's CPUs.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DESCRIPTOR_NAMES } from '../arch/arm64/bits.js';
+import type { MachineConfig } from '../machine/config.js';
+import { compileProgram } from './compiler.js';
+import { DiagnosticList, format, type Diagnostic } from './diagnostics.js';
+import type { CompiledProgram } from './ir.js';
+import { parseModel } from './index.js';
+
+export interface ModelSpec {
+  /** Model files (absolute paths, or relative to the working directory). */
+  readonly files: readonly string[];
+  /** Extra #defines, as a scenario gives them. */
+  readonly defines?: Readonly<Record<string, string | number | boolean>>;
+  /** Per CPU, the kernel-C statements it runs (null: nothing). */
+  readonly cpus: readonly (string | null)[];
+  /** Extra in-memory files (path -> text), e.g. for tests. */
+  readonly memFiles?: ReadonlyMap<string, string>;
+}
+
+export class ModelError extends Error {
+  constructor(readonly diagnostics: readonly Diagnostic[]) {
+    super(diagnostics.filter((d) => d.severity === 'error').map(format).join('\n'));
+    this.name = 'ModelError';
+  }
+}
+
+/** Where the project's own files (models/include) are, from this module's location. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'models', 'include', 'arm64-kernel.h'))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error('cannot find models/include/arm64-kernel.h above ' + fileURLToPath(import.meta.url));
+}
+
+/** Physical address where the model's global variables live (above any table frame). */
+export const GLOBALS_BASE = 0x7f000000;
+
+/** The macros every model sees: geometry constants, descriptor bits, machine facts. */
+export function machineMacros(cfg: MachineConfig): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(cfg.geometry.constants)) {
+    out[k] = /SHIFT|PTRS_PER|CONT_PTES|CONT_PMDS|VA_BITS/.test(k) ? v.toString() : `0x${v.toString(16)}UL`;
+  }
+  for (const [k, v] of Object.entries(DESCRIPTOR_NAMES)) out[k] = `0x${v.toString(16)}UL`;
+  out.PTMC_LEVELS = String(cfg.geometry.levels);
+  out.PTMC_BBML2_NOABORT = cfg.bbm === '2-noabort' ? '1' : '0';
+  const root = cfg.ttbr1 >= 0 ? (cfg.framePfnBase + cfg.ttbr1) * 4096 : 0;
+  out.swapper_pg_dir = `0x${root.toString(16)}UL`;
+  return out;
+}
+
+export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: CompiledProgram; warnings: Diagnostic[] } {
+  const prelude = join(projectRoot(), 'models', 'include', 'arm64-kernel.h');
+  const entry = '<scenario>';
+  const lines = [`#include "${prelude}"`, ...spec.files.map((f) => `#include "${resolve(f)}"`)];
+  const names = spec.cpus.map((stmts, c) => {
+    if (stmts === null) return null;
+    lines.push(`void __ptmc_cpu${c}(void) { ${stmts} }`);
+    return `__ptmc_cpu${c}`;
+  });
+  const text = lines.join('\n') + '\n';
+  const read = (path: string): string | undefined => {
+    if (path === entry) return text;
+    const mem = spec.memFiles?.get(path);
+    if (mem !== undefined) return mem;
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const defines: Record<string, string> = machineMacros(cfg);
+  for (const [k, v] of Object.entries(spec.defines ?? {})) defines[k] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+  const parsed = parseModel(read, entry, defines);
+  const diags = new DiagnosticList();
+  for (const d of parsed.diagnostics) diags.add(d);
+  if (parsed.ok) {
+    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE });
+    const all = diags.sorted();
+    if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning') };
+  }
+  throw new ModelError(diags.sorted());
+}
