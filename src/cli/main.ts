@@ -1,14 +1,53 @@
-// The ptmc command line: yargs commands, exit codes. Later issues add check, replay, fuzz.
+// The ptmc command line: yargs commands; every command's outcome is an exit code
+// (0 ok, 1 violation, 2 bad input, 3 internal error, 4 incomplete).
+
 import yargs from 'yargs';
+import { ConfigError } from '../arch/configError.js';
+import { SEMANTICS_VERSION } from '../machine/index.js';
+import { runCheck } from './checkCommand.js';
 import { EXIT } from './exitCodes.js';
+import { runReplay } from './replayCommand.js';
+import { InputError } from './run.js';
+import { runList, runTest } from './testCommand.js';
+
+const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
+  const run = (f: () => number): void => {
+    code = f();
+  };
   const parser = yargs(argv)
     .scriptName('ptmc')
     .usage('$0 <command> [options]\n\nA model checker for concurrent page-table code.')
     .strict()
     .demandCommand(1, 'name a command (see --help)')
+    .command('check <scenario>', 'explore every interleaving of a scenario', (y) => y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
+      .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
+      .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
+      .option('walks', { type: 'number', describe: 'walks per walker per VA (a model parameter)' })
+      .option('max-states', { type: 'number', describe: 'stop after this many states (verdict: incomplete)' })
+      .option('timeout', { type: 'number', describe: 'stop after this many seconds (verdict: incomplete)' })
+      .option('reduction', { type: 'boolean', default: true, describe: 'partial-order reduction (--no-reduction to turn it off)' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON line' })
+      .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.trace.json)' }),
+    (a) => run(() => runCheck({
+      scenario: a.scenario, reduction: a.reduction, json: a.json,
+      ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
+      ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
+      ...(a.timeout !== undefined ? { timeout: a.timeout } : {}), ...(a.out ? { out: a.out } : {}),
+    })))
+    .command('replay <trace>', 're-execute a counterexample trace step by step', (y) => y
+      .positional('trace', { type: 'string', demandOption: true }),
+    (a) => run(() => runReplay(a.trace)))
+    .command('test [dir]', 'check every scenario against its expected verdict', (y) => y
+      .positional('dir', { type: 'string', default: 'scenarios' })
+      .option('reduction', { type: 'boolean', default: true }),
+    (a) => run(() => runTest(a.dir, a.reduction)))
+    .command('list [dir]', 'list the scenarios, one line each', (y) => y
+      .positional('dir', { type: 'string', default: 'scenarios' }),
+    (a) => run(() => runList(a.dir)))
     .command('version', 'print the version and the machine semantics version', () => {}, () => {
       process.stdout.write(`ptmc ${VERSION} (semantics ${SEMANTICS_VERSION})\n`);
     })
@@ -22,11 +61,12 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await parser.parseAsync();
   } catch (e) {
-    process.stderr.write(`ptmc: internal error: ${(e as Error).message}\n(hint: rerun with the same arguments and report this with the scenario)\n`);
+    if (e instanceof InputError || e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\n`);
+      return EXIT.badInput;
+    }
+    process.stderr.write(`ptmc: internal error: ${(e as Error).message}\n(hint: rerun with the same arguments; if it persists, report it with the scenario and this message)\n`);
     return EXIT.internal;
   }
   return code;
 }
-
-const VERSION = '0.1.0';
-import { SEMANTICS_VERSION } from '../machine/index.js';

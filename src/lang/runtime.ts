@@ -4,11 +4,12 @@
 // op, then the CPU's local code up to its next machine op.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import type { ExtraRegion } from '../machine/layout.js';
+import { C_LAZY, type ExtraRegion } from '../machine/layout.js';
+import { DMB_ST } from '../machine/cpu.js';
 import type { Machine } from '../machine/machine.js';
 import type { CpuDriver } from '../machine/transitions.js';
 import { machineChoices, machineStep } from './machineOps.js';
-import { Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
+import { Mop, Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
 import { wrap } from './types.js';
 
 // Per-CPU words of region 'kc': status, frame pointer, stack pointer (in slots), then the
@@ -25,6 +26,31 @@ export const STOPPED = 2;
 
 /** Local instructions one step may run before the CPU is declared to loop without end. */
 const LOCAL_BUDGET = 1_000_000;
+
+/**
+ * Stack slots the deepest call chain from any CPU's entry needs (frames are sized
+ * exactly, so the state stays small); with recursion, recursionSlots.
+ */
+function stackNeed(p: CompiledProgram, recursionSlots: number): number {
+  const memo = new Map<number, number>();
+  const onPath = new Set<number>();
+  const need = (id: number): number => {
+    const known = memo.get(id);
+    if (known !== undefined) return known;
+    if (onPath.has(id)) return Infinity;
+    onPath.add(id);
+    const f = p.functions[id]!;
+    let deepest = 0;
+    for (const i of f.code) if (i.op === Op.Call) deepest = Math.max(deepest, need(i.callee!));
+    onPath.delete(id);
+    const n = FRAME_HDR + f.slots + deepest;
+    memo.set(id, n);
+    return n;
+  };
+  let max = 1;
+  for (const e of p.entries) if (e >= 0) max = Math.max(max, need(e));
+  return Number.isFinite(max) ? max : recursionSlots;
+}
 
 export class KernelError extends Error {
   constructor(readonly kind: 'assert' | 'model-error', message: string) {
@@ -44,7 +70,11 @@ export class KernelDriver implements CpuDriver {
   /** The current frame as closures see it. */
   readonly frame: Frame = { get: (slot) => this.get(slot) };
 
-  constructor(readonly program: CompiledProgram, private readonly cpus: number, readonly stackSlots = 96) {
+  readonly stackSlots: number;
+
+  constructor(readonly program: CompiledProgram, private readonly cpus: number, recursionSlots = 512) {
+    const stackSlots = stackNeed(program, recursionSlots);
+    this.stackSlots = stackSlots;
     this.words = K_HDR + stackSlots * 2;
     const views = Array.from({ length: cpus * stackSlots }, (_, i) => i);
     this.regions = [
@@ -157,6 +187,23 @@ export class KernelDriver implements CpuDriver {
   describe(m: Machine, s: Int32Array, cpu: number): string {
     const ins = this.current(m, s, cpu);
     return ins ? `${this.fn.name}() ${ins.file}:${ins.line}` : 'returned';
+  }
+
+  /**
+   * Whether the CPU's next step touches only its own state (for the reduction): a store
+   * entering the store buffer, a dmb(ishst), entering lazy MMU mode, or a page-table
+   * barrier that lazy mode only marks pending. The local code after it is the CPU's own.
+   */
+  isLocal(m: Machine, s: Int32Array, cpu: number): boolean {
+    const ins = this.current(m, s, cpu);
+    if (!ins || ins.op !== Op.Machine) return false;
+    switch (ins.mop) {
+      case Mop.Store: return !m.sc;
+      case Mop.Dmb: return ins.flag === DMB_ST;
+      case Mop.LazyEnter: return true;
+      case Mop.PteBarrier: return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
+      default: return false;
+    }
   }
 
   /** Where the CPU stands: function, file and line (for traces). */

@@ -17,7 +17,7 @@ const O = 6;
 const MAX_OUTCOMES = 256;
 const outcomes = new Int32Array(MAX_OUTCOMES * O);
 let nOut = 0;
-const starts = new Int32Array(3 * 260);
+const starts = new Int32Array(4 * 260);
 
 function addOutcome(fault: number, level: number, oa: number, attrs: number, badLoc: number, badFlags: number): void {
   for (let i = 0; i < nOut; i++) {
@@ -84,7 +84,7 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   if (s[w + P_EARLY] !== 0 && s[w + P_EARLY_FLOOR]! >= depView) addOutcome(FAULT_TRANSLATION, -1, 0, 0, 0, 0);
   const floor = Math.max(walkFloor(m, s, cpu), depView);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
-  for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 3]!, starts[i * 3 + 1]!, starts[i * 3 + 2]!, pr.vaPage, floor);
+  for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
 }
 
 function faultOf(o: number, write: boolean): number {

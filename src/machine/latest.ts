@@ -3,7 +3,7 @@
 // "what did this VA translate to just before and just after this commit".
 
 import { A_AF, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
-import { C_TTBR, C_TTBR_PENDING, P_WACTIVE, P_WATTRS, P_WFRAME, P_WLEVEL } from './layout.js';
+import { C_TTBR, C_TTBR_PENDING, P_WACTIVE, P_WATTRS, P_WFRAME, P_WLEVEL, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { newestWrite } from './memory.js';
 import { wcBase, wcCovers, W_ATTRS, W_FRAME, W_LEVEL } from './tlb.js';
@@ -82,7 +82,7 @@ export function liveStarts(m: Machine, s: Int32Array, region: number, vaPage: nu
     if (p > 1) add(p - 2, root, 0);
     const wb = wcBase(m, c);
     for (let i = 0; i < s[wb]!; i++) {
-      const e = wb + 1 + i * 5;
+      const e = wb + 1 + i * WC_ENTRY;
       if (wcCovers(m, s, e, region, vaPage)) add(s[e + W_FRAME]!, s[e + W_LEVEL]! + 1, s[e + W_ATTRS]!);
     }
     const w = walkerBase(m, c, probe);

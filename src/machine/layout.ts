@@ -12,7 +12,7 @@
 //        +15 sbCount, SB x (loc, lo, hi, epoch, flags)
 //            tqCount, TQ x (kind, region, vaPage, issuer, view)       TLBIs to complete here
 //            tlbCount, TLB x (region, vaBase, sizeLog2, oaBase, attrs, level)   sorted
-//            wcCount, WC x (region, level, prefix, frame, attrs)                 sorted
+//            wcCount, WC x (region, level, prefix, frame, attrs, view)           sorted
 //            coh [NL]                    newest write to each location this CPU has seen
 //            probe [P] x (earlyValid, earlyFloor, wActive, wLevel, wFrame, wFloor, wAttrs, wDone, wStart)
 //  extra regions (check/ and the program layer ask for them before the layout is built)
@@ -44,7 +44,7 @@ export const MEM_ENTRY = 4; // lo, hi, ts, flags
 export const SB_ENTRY = 5;
 export const TQ_ENTRY = 5;
 export const TLB_ENTRY = 6;
-export const WC_ENTRY = 5;
+export const WC_ENTRY = 6;
 export const PROBE_ENTRY = 9;
 // Probe-record offsets.
 export const P_EARLY = 0;
@@ -128,6 +128,7 @@ export class Layout {
       const b = this.cpuBase + c * this.cpuStride;
       for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
+      for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
       for (let l = 0; l < this.locs; l++) views.push(b + this.cCoh + l);
       for (let p = 0; p < this.probes; p++) {
         views.push(b + this.cProbe + p * PROBE_ENTRY + P_EARLY_FLOOR);

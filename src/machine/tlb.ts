@@ -19,6 +19,8 @@ export const W_LEVEL = 1;
 export const W_PREFIX = 2;
 export const W_FRAME = 3;
 export const W_ATTRS = 4;
+/** The view at which the table descriptor was read: a walk starting here reads no older. */
+export const W_VIEW = 5;
 
 export function tlbBase(m: Machine, cpu: number): number {
   return m.layout.cpu(cpu) + m.layout.cTlb;
@@ -28,15 +30,24 @@ export function wcBase(m: Machine, cpu: number): number {
   return m.layout.cpu(cpu) + m.layout.cWc;
 }
 
-/** Insert tuple t into the sorted set at base (count word, then tuples). Returns its index, -1 if present. */
-function insertSorted(s: Int32Array, base: number, width: number, cap: number, t: ArrayLike<number>, what: string, option: string): number {
+/**
+ * Insert tuple t into the sorted set at base (count word, then tuples), ordered and
+ * deduplicated on the first `key` fields; on a duplicate the trailing fields (a view) keep
+ * their minimum. Returns the new index, or -1 if the key was present.
+ */
+function insertSorted(
+  s: Int32Array, base: number, width: number, cap: number, t: ArrayLike<number>, what: string, option: string, key = width,
+): number {
   const n = s[base]!;
   let i = 0;
   for (; i < n; i++) {
     const e = base + 1 + i * width;
     let cmp = 0;
-    for (let k = 0; k < width && cmp === 0; k++) cmp = s[e + k]! - t[k]!;
-    if (cmp === 0) return -1;
+    for (let k = 0; k < key && cmp === 0; k++) cmp = s[e + k]! - t[k]!;
+    if (cmp === 0) {
+      for (let k = key; k < width; k++) if (t[k]! < s[e + k]!) s[e + k] = t[k]!;
+      return -1;
+    }
     if (cmp > 0) break;
   }
   if (n === cap) throw new CapacityError(option, `${what} is full (${cap} entries)`);
@@ -78,14 +89,15 @@ export function tlbInsert(
 }
 
 export function wcInsert(
-  m: Machine, s: Int32Array, cpu: number, region: number, level: number, prefix: number, frame: number, attrs: number,
+  m: Machine, s: Int32Array, cpu: number, region: number, level: number, prefix: number, frame: number, attrs: number, view: number,
 ): number {
   wcTuple[W_REGION] = region;
   wcTuple[W_LEVEL] = level;
   wcTuple[W_PREFIX] = prefix;
   wcTuple[W_FRAME] = frame;
   wcTuple[W_ATTRS] = attrs;
-  return insertSorted(s, wcBase(m, cpu), WC_ENTRY, m.layout.wcCap, wcTuple, `CPU${cpu}'s walk cache`, 'machine.walkCacheEntries');
+  wcTuple[W_VIEW] = view;
+  return insertSorted(s, wcBase(m, cpu), WC_ENTRY, m.layout.wcCap, wcTuple, `CPU${cpu}'s walk cache`, 'machine.walkCacheEntries', W_VIEW);
 }
 
 /** Whether TLB tuple at e translates page vaPage of region. */

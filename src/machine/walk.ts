@@ -8,18 +8,21 @@ import { DESC_INVALID, DESC_LEAF, DESC_TABLE, descKind, descPfn, isCont, leafAtt
 import { Ev } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, PROBE_ENTRY, W_UNINIT,
+  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, PROBE_ENTRY, W_UNINIT, WC_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
-import { tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL } from './tlb.js';
+import { tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL, W_VIEW } from './tlb.js';
 
 /** Flags of a WalkRead event (a): the slot was never written since allocation. */
 export const WR_UNINIT = W_UNINIT;
 /** Flags of a WalkRead event (a): the walk followed a table pointer out of the frame pool. */
 export const WR_NOT_TABLE = 2;
 
-/** Start options of a walk: (frame, level, attrs) triples; frame -1 = no table (fault). */
+/**
+ * Start options of a walk: (frame, level, attrs, view) quadruples; frame -1 = no table
+ * (fault). A walk from a walk-cache entry reads no older than the entry's table pointer.
+ */
 export function startOptions(m: Machine, s: Int32Array, cpu: number, region: number, vaPage: number, out: Int32Array): number {
   const c = m.layout.cpu(cpu);
   const root = m.cfg.geometry.rootLevel;
@@ -28,22 +31,25 @@ export function startOptions(m: Machine, s: Int32Array, cpu: number, region: num
   out[0] = cur;
   out[1] = root;
   out[2] = 0;
+  out[3] = 0;
   n = 1;
   const pend = s[c + C_TTBR_PENDING + region]!;
   if (pend !== 0 && pend - 2 !== cur) {
-    out[3] = pend - 2;
-    out[4] = root;
-    out[5] = 0;
+    out[4] = pend - 2;
+    out[5] = root;
+    out[6] = 0;
+    out[7] = 0;
     n = 2;
   }
   const wb = wcBase(m, cpu);
   const wn = s[wb]!;
   for (let i = 0; i < wn; i++) {
-    const e = wb + 1 + i * 5;
+    const e = wb + 1 + i * WC_ENTRY;
     if (!wcCovers(m, s, e, region, vaPage)) continue;
-    out[n * 3] = s[e + W_FRAME]!;
-    out[n * 3 + 1] = s[e + W_LEVEL]! + 1;
-    out[n * 3 + 2] = s[e + W_ATTRS]!;
+    out[n * 4] = s[e + W_FRAME]!;
+    out[n * 4 + 1] = s[e + W_LEVEL]! + 1;
+    out[n * 4 + 2] = s[e + W_ATTRS]!;
+    out[n * 4 + 3] = s[e + W_VIEW]!;
     n++;
   }
   return n;
@@ -70,7 +76,7 @@ export function walkFloor(m: Machine, s: Int32Array, cpu: number): number {
   return Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!);
 }
 
-const starts = new Int32Array(3 * 260);
+const starts = new Int32Array(4 * 260);
 
 /** Number of ways the walker of cpu for probe can take its next step (0 = none). */
 export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: number): number {
@@ -82,7 +88,7 @@ export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: num
   const floor = walkFloor(m, s, cpu);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
   let k = 0;
-  for (let i = 0; i < n; i++) k += readCount(m, s, starts[i * 3]!, starts[i * 3 + 1]!, pr.vaPage, floor);
+  for (let i = 0; i < n; i++) k += readCount(m, s, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
   return k;
 }
 
@@ -95,15 +101,15 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
     let i = 0;
     for (; i < n; i++) {
-      const k = readCount(m, s, starts[i * 3]!, starts[i * 3 + 1]!, pr.vaPage, floor);
+      const k = readCount(m, s, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
       if (choice < k) break;
       choice -= k;
     }
     s[w + P_WACTIVE] = 1;
-    s[w + P_WFRAME] = starts[i * 3]!;
-    s[w + P_WLEVEL] = starts[i * 3 + 1]!;
-    s[w + P_WATTRS] = starts[i * 3 + 2]!;
-    s[w + P_WFLOOR] = floor;
+    s[w + P_WFRAME] = starts[i * 4]!;
+    s[w + P_WLEVEL] = starts[i * 4 + 1]!;
+    s[w + P_WATTRS] = starts[i * 4 + 2]!;
+    s[w + P_WFLOOR] = Math.max(floor, starts[i * 4 + 3]!);
     s[w + P_WSTART] = floor;
   }
   const frame = s[w + P_WFRAME]!;
@@ -133,7 +139,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
       ev.a |= WR_NOT_TABLE;
       return endWalk(m, s, cpu, probe);
     }
-    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, attrs) >= 0) {
+    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, attrs, s[w + P_WFLOOR]!) >= 0) {
       const f = m.events.push(Ev.WalkCacheFill, cpu);
       f.probe = probe;
       f.level = level;

@@ -1,0 +1,78 @@
+// `ptmc check <scenario>`: explore every interleaving; print the verdict with its model
+// parameters and the search's figures; on a violation, write and print the trace.
+
+import { basename, join } from 'node:path';
+import type { Overrides } from '../scenario/build.js';
+import { EXIT } from './exitCodes.js';
+import { writeWhole } from './output.js';
+import { check, load } from './run.js';
+
+export interface CheckArgs extends Overrides {
+  scenario: string;
+  maxStates?: number;
+  timeout?: number;
+  reduction: boolean;
+  json: boolean;
+  out?: string;
+}
+
+export function runCheck(a: CheckArgs): number {
+  const l = load(a.scenario, a);
+  let stop = false;
+  const onInt = (): void => {
+    stop = true;
+  };
+  process.once('SIGINT', onInt);
+  const tty = process.stderr.isTTY && !a.json;
+  const t0 = Date.now();
+  const outcome = check(l, {
+    ...a,
+    ...(a.timeout !== undefined ? { timeoutMs: a.timeout * 1000 } : {}),
+    shouldStop: () => stop,
+    ...(tty ? { onProgress: (p) => process.stderr.write(`\r  ${p.states} states, ${Math.round(p.states / Math.max(1, p.elapsedMs) * 1000)} states/s, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(1)} s   `) } : {}),
+  });
+  process.removeListener('SIGINT', onInt);
+  if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+  const r = outcome.result;
+  const elapsed = (Date.now() - t0) / 1000;
+  const mem = process.memoryUsage().rss;
+  let tracePath: string | undefined;
+  if (outcome.trace) {
+    tracePath = a.out ?? join('results', `${basename(a.scenario).replace(/\.ya?ml$/, '')}.trace.json`);
+    writeWhole(tracePath, JSON.stringify(outcome.trace, null, 1) + '\n');
+  }
+  if (a.json) {
+    process.stdout.write(JSON.stringify({
+      scenario: a.scenario, verdict: r.verdict, parameters: l.built.parameters, violation: r.violation ?? null, cutoff: r.cutoff ?? null,
+      states: r.states, transitions: r.transitions, finalStates: r.finalStates, seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
+      peakRssBytes: mem, reduction: a.reduction ? 'eager-local' : 'none', transitionsSkipped: r.eagerSteps, trace: tracePath ?? null,
+    }) + '\n');
+  } else {
+    const lines: string[] = [];
+    if (r.verdict === 'verified') lines.push(`verified under the ${l.built.cfg.profile} machine with ${l.built.parameters}`);
+    else if (r.verdict === 'violation') lines.push(`VIOLATION: ${r.violation!.kind}`, '', wrap(r.violation!.message), '');
+    else lines.push(`INCOMPLETE: stopped at ${r.cutoff}; nothing was verified (${l.built.parameters})`);
+    lines.push(`  states ${r.states}, transitions ${r.transitions}, final states ${r.finalStates}, max depth ${r.maxDepth}`);
+    lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
+    lines.push(`  reduction: ${a.reduction ? `eager local steps (${r.eagerSteps} transitions not taken)` : 'none'}`);
+    if (outcome.trace) {
+      lines.push('', `trace (${outcome.trace.steps.length} steps), written to ${tracePath}; replay with: ptmc replay ${tracePath}`);
+      lines.push(...outcome.trace.rendered);
+    }
+    process.stdout.write(lines.join('\n') + '\n');
+  }
+  return r.verdict === 'verified' ? EXIT.ok : r.verdict === 'violation' ? EXIT.violation : EXIT.incomplete;
+}
+
+function wrap(text: string, width = 100): string {
+  const out: string[] = [];
+  let line = '';
+  for (const w of text.split(' ')) {
+    if (line && line.length + w.length + 1 > width) {
+      out.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) out.push(line);
+  return out.map((l) => '  ' + l).join('\n');
+}

@@ -1,0 +1,31 @@
+// `ptmc replay <trace.json>`: re-execute a counterexample step by step and check that the
+// same violation happens. Exit 1 when it does, 3 when it does not, 2 for a stale trace.
+
+import { readFileSync } from 'node:fs';
+import { SEMANTICS_VERSION } from '../machine/index.js';
+import { staleness, type Trace } from '../trace/trace.js';
+import { renderRun } from '../trace/render.js';
+import { EXIT } from './exitCodes.js';
+import { InputError, load, replaySteps } from './run.js';
+
+export function runReplay(path: string): number {
+  let t: Trace;
+  try {
+    t = JSON.parse(readFileSync(path, 'utf8')) as Trace;
+  } catch (e) {
+    throw new InputError(`${path}: cannot read the trace (${(e as Error).message.split('\n')[0]})`);
+  }
+  if (!t || !Array.isArray(t.steps) || typeof t.scenario !== 'string') throw new InputError(`${path}: not a ptmc trace`);
+  const stale = staleness(t, SEMANTICS_VERSION);
+  if (stale.length) throw new InputError(`${path}: refusing to replay a stale trace: ${stale.join('; ')}`);
+  const l = load(t.scenario, t.options as never);
+  process.stdout.write(renderRun(l.session, t.steps).join('\n') + '\n');
+  const found = replaySteps(l, t.steps);
+  const same = found.find((v) => v.kind === t.violation.kind);
+  if (same) {
+    process.stdout.write(`\nreproduced: ${same.kind}\n  ${same.message}\n`);
+    return EXIT.violation;
+  }
+  process.stdout.write(`\nNOT reproduced: expected ${t.violation.kind}, the replay ${found.length ? `found ${found.map((v) => v.kind).join(', ')}` : 'found no violation'}\n`);
+  return EXIT.internal;
+}

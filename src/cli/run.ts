@@ -1,0 +1,114 @@
+// Loading and checking a scenario, shared by check, test and replay: input errors become
+// one-line messages (exit 2), the search result becomes a verdict.
+
+import { relative } from 'node:path';
+import { ConfigError } from '../arch/configError.js';
+import type { Violation } from '../check/property.js';
+import { explore, type ExploreResult } from '../explore/dfs.js';
+import { eagerLocalSteps, NO_REDUCTION } from '../explore/reduction.js';
+import { Session } from '../explore/session.js';
+import { format } from '../lang/diagnostics.js';
+import { ModelError } from '../lang/model.js';
+import { CapacityError } from '../machine/errors.js';
+import { SEMANTICS_VERSION } from '../machine/index.js';
+import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
+import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
+import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
+import { renderRun } from '../trace/render.js';
+
+/** A mistake in what the user gave us: printed as is, exit status 2. */
+export class InputError extends Error {}
+
+export interface CheckOptions extends Overrides {
+  maxStates?: number;
+  maxDepth?: number;
+  timeoutMs?: number;
+  reduction: boolean;
+  shouldStop?: () => boolean;
+  onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
+}
+
+export interface Loaded {
+  path: string;
+  built: BuiltScenario;
+  session: Session;
+  cutoffs: { maxStates?: number; maxDepth?: number; timeout?: number };
+}
+
+export function load(path: string, over: Overrides = {}): Loaded {
+  try {
+    const sc = parseScenario(path, loadScenarioText(path));
+    const built = buildScenario(path, sc, over);
+    return { path, built, session: new Session(built.cfg, built.driver, built.props), cutoffs: sc.cutoffs };
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new InputError(e.message);
+    if (e instanceof ConfigError) throw new InputError(`${path}: ${e.message}`);
+    if (e instanceof ModelError) throw new InputError(e.diagnostics.filter((d) => d.severity === 'error').map(format).join('\n'));
+    throw e;
+  }
+}
+
+export interface CheckOutcome {
+  result: ExploreResult;
+  /** Set when the search stopped on a bound of the machine layout (an incomplete verdict). */
+  capacity?: string;
+  trace?: Trace;
+}
+
+export function check(l: Loaded, o: CheckOptions): CheckOutcome {
+  const red = o.reduction ? eagerLocalSteps(l.built.driver) : NO_REDUCTION;
+  const maxStates = o.maxStates ?? l.cutoffs.maxStates;
+  const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
+  const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);
+  let result: ExploreResult;
+  try {
+    result = explore(l.session, {
+      reduction: red,
+      ...(maxStates !== undefined ? { maxStates } : {}),
+      ...(maxDepth !== undefined ? { maxDepth } : {}),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+      ...(o.shouldStop ? { shouldStop: o.shouldStop } : {}),
+      ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+    });
+  } catch (e) {
+    if (!(e instanceof CapacityError)) throw e;
+    const r: ExploreResult = {
+      verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, violations: new Map(), states: 0, transitions: 0,
+      finalStates: 0, finals: new Set(), maxDepth: 0, elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
+    };
+    return { result: r, capacity: e.message };
+  }
+  const out: CheckOutcome = { result };
+  if (result.verdict === 'violation') out.trace = makeTrace(l, result.violation!, result.path!, o);
+  return out;
+}
+
+export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Overrides): Trace {
+  return {
+    format: TRACE_FORMAT,
+    semanticsVersion: SEMANTICS_VERSION,
+    scenario: relative(process.cwd(), l.path),
+    hashes: fileHashes([l.path, ...l.built.modelFiles]),
+    options: { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}) },
+    seed: 0,
+    violation: { kind: v.kind, message: v.message },
+    steps,
+    rendered: renderRun(l.session, steps),
+  };
+}
+
+/** Re-execute a trace's steps; returns the violations of its last step. */
+export function replaySteps(l: Loaded, steps: Trace['steps']): Violation[] {
+  const s = l.session.initialState();
+  const found: Violation[] = [];
+  for (const st of steps) {
+    found.length = 0;
+    l.session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
+  }
+  if (!found.length && steps.length === 0) l.session.finalViolations(s, found);
+  if (!found.length) {
+    // Final-state properties (leak) and deadlocks are judged at the state the path reaches.
+    l.session.finalViolations(s, found);
+  }
+  return found;
+}

@@ -1,0 +1,49 @@
+// `ptmc test [dir]`: check every scenario against its `expect`; `ptmc list`: one line each.
+
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT } from './exitCodes.js';
+import { check, InputError, load } from './run.js';
+
+export function scenarioFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  } catch {
+    throw new InputError(`${dir}: no such directory`);
+  }
+}
+
+export function runTest(dir: string, reduction: boolean): number {
+  let passed = 0;
+  let failed = 0;
+  for (const f of scenarioFiles(dir)) {
+    let line: string;
+    try {
+      const l = load(f);
+      const t0 = Date.now();
+      const { result: r } = check(l, { reduction });
+      const got = r.verdict === 'violation' ? r.violation!.kind : r.verdict;
+      const ok = got === l.built.expect;
+      if (ok) passed++;
+      else failed++;
+      line = `${ok ? 'ok  ' : 'FAIL'} ${f}: expected ${l.built.expect}, got ${got}${r.cutoff ? ` (${r.cutoff})` : ''} [${r.states} states, ${((Date.now() - t0) / 1000).toFixed(1)} s]`;
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      failed++;
+      line = `FAIL ${f}: ${e.message}`;
+    }
+    process.stdout.write(line + '\n');
+  }
+  process.stdout.write(`${passed} passed, ${failed} failed\n`);
+  return failed ? EXIT.violation : EXIT.ok;
+}
+
+export function runList(dir: string): number {
+  for (const f of scenarioFiles(dir)) {
+    const text = readFileSync(f, 'utf8');
+    const desc = /^description:\s*(.+)$/m.exec(text)?.[1]?.replace(/^['"]|['"]$/g, '') ?? '';
+    const expect = /^expect:\s*(.+)$/m.exec(text)?.[1] ?? '?';
+    process.stdout.write(`${f.padEnd(48)} ${expect.padEnd(22)} ${desc}\n`);
+  }
+  return EXIT.ok;
+}

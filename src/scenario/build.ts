@@ -1,0 +1,157 @@
+// From a parsed scenario to what the explorer runs: the machine configuration (initial
+// tables built from the declared mappings, probe VAs, walkers), the compiled model and
+// its driver, and the properties. Every default lives here.
+
+import { dirname, resolve } from 'node:path';
+import { DESCRIPTOR_NAMES, PTE_CONT, PTE_TABLE_BIT } from '../arch/arm64/bits.js';
+import { levelShift } from '../arch/arm64/geometry.js';
+import { ConfigError } from '../arch/configError.js';
+import { makeProperties, type Property, type ViolationKind } from '../check/index.js';
+import { resolveMachineConfig, type MachineConfig, type MachineOptions } from '../machine/config.js';
+import { compileModel } from '../lang/model.js';
+import { KernelDriver } from '../lang/runtime.js';
+import type { ScenarioFile } from './schema.js';
+
+export interface Overrides {
+  memoryModel?: 'relaxed' | 'sc';
+  bbm?: '0' | '2' | '2-noabort';
+  walks?: number;
+}
+
+export interface BuiltScenario {
+  readonly cfg: MachineConfig;
+  readonly driver: KernelDriver;
+  readonly props: Property[];
+  readonly modelFiles: string[];
+  /** "verified" or the expected violation kind. */
+  readonly expect: string;
+  /** The model parameters a verdict holds under, one line. */
+  readonly parameters: string;
+}
+
+export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = {}): BuiltScenario {
+  const base = dirname(resolve(path));
+  const modelFiles = sc.model.files.map((f) => resolve(base, f));
+  const m = sc.machine;
+  const geometryOnly = resolveMachineConfig({ geometry: m.geometry });
+  const g = geometryOnly.geometry;
+  const vaLimit = 2 ** g.vaBits;
+
+  // Initial tables: frame 0 is the TTBR1 root; tables below are allocated in order.
+  const frames: bigint[][] = [[]];
+  const tableAt = new Map<string, number>();
+  const slot = (frame: number, i: number, v: bigint): void => {
+    frames[frame]![i] = v;
+  };
+  sc.init.map.forEach((mp, k) => {
+    const where = `init.map.${k}`;
+    const prot = protValue(mp.prot, `${where}.prot`);
+    const leaf = 2 ** levelShift(g, mp.level);
+    if (mp.level < g.rootLevel) throw new ConfigError(`${where}.level: level ${mp.level} is above the root (level ${g.rootLevel}) of a ${g.levels}-level machine`);
+    if (mp.va % leaf || mp.pa % leaf || mp.size % leaf || mp.size === 0)
+      throw new ConfigError(`${where}: va, pa and size must be multiples of the level-${mp.level} size 0x${leaf.toString(16)}`);
+    if (mp.va + mp.size > vaLimit) throw new ConfigError(`${where}: the mapping ends past the VA space (0x${vaLimit.toString(16)})`);
+    for (let off = 0; off < mp.size; off += leaf) {
+      const va = mp.va + off;
+      let frame = 0;
+      for (let l = g.rootLevel; l < mp.level; l++) {
+        const idx = Math.floor(va / 2 ** levelShift(g, l)) % g.entries;
+        const key = `${frame}:${idx}`;
+        let next = tableAt.get(key);
+        if (next === undefined) {
+          next = frames.length;
+          frames.push([]);
+          tableAt.set(key, next);
+          slot(frame, idx, -1n - BigInt(next)); // patched to a table descriptor below
+        }
+        frame = next;
+      }
+      const idx = Math.floor(va / leaf) % g.entries;
+      let desc = BigInt(mp.pa + off) | prot | (mp.cont ? PTE_CONT : 0n);
+      if (mp.level < 3) desc &= ~PTE_TABLE_BIT; // a block: type 0b01
+      slot(frame, idx, desc);
+    }
+  });
+
+  const touched = new Set<number>();
+  const cpuText = sc.cpus.map((c, i) => {
+    if (typeof c === 'string') {
+      for (const mt of c.matchAll(/\b(0x[0-9a-fA-F]+|\d+)\b/g)) {
+        const v = Number(mt[1]);
+        if (v % 4096 === 0 && v > 0 && v < vaLimit) touched.add(v);
+      }
+      return c;
+    }
+    c.read.forEach((va, j) => {
+      if (va >= vaLimit) throw new ConfigError(`cpus.${i}.read.${j}: 0x${va.toString(16)} is outside the ${g.vaBits}-bit VA space`);
+      touched.add(va);
+    });
+    return Array.from({ length: c.repeat }, () => c.read.map((va) => `__ptmc_read_va(0x${va.toString(16)});`).join(' ')).join(' ');
+  });
+  const probeVas = sc.walkers.vas ?? [...new Set([...touched, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])].sort((a, b) => a - b);
+  for (const v of [...probeVas, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])
+    if (!probeVas.includes(v)) probeVas.push(v);
+  const cpus = sc.cpus.length;
+  const walkerCpus = sc.walkers.cpus ?? [...Array(cpus).keys()];
+  walkerCpus.forEach((c, i) => {
+    if (c >= cpus) throw new ConfigError(`walkers.cpus.${i}: there is no CPU${c} (the scenario has ${cpus})`);
+  });
+  const used = frames.length;
+  const options: MachineOptions = {
+    geometry: m.geometry,
+    cpus,
+    frames: m.frames ?? used + 2 * cpus,
+    probes: probeVas.map((va) => ({ va })),
+    ttbr1: 0,
+    walksPerWalker: over.walks ?? sc.walkers.walks,
+    walkers: Array.from({ length: cpus }, (_, c) => probeVas.map(() => walkerCpus.includes(c))),
+    bbm: over.bbm ?? m.bbm,
+    memoryModel: over.memoryModel ?? m.memoryModel,
+    allocFailure: m.allocFailure,
+    ...(m.storeBufferDepth ? { storeBufferDepth: m.storeBufferDepth } : {}),
+    ...(m.historyDepth ? { historyDepth: m.historyDepth } : {}),
+    ...(m.tlbEntries ? { tlbEntries: m.tlbEntries } : {}),
+    ...(m.walkCacheEntries ? { walkCacheEntries: m.walkCacheEntries } : {}),
+  };
+  if ((options.frames ?? 0) < used) throw new ConfigError(`machine.frames: the initial tables need ${used} frames`);
+  const pfnBase = Math.min(vaLimit / 4096, 2 ** 36 - (options.frames ?? used));
+  options.framePfnBase = pfnBase;
+  const framePa = (f: number): bigint => BigInt((pfnBase + f) * 4096);
+  options.frameInit = Object.fromEntries(frames.map((content, f) => [f, {
+    init: 'zero' as const,
+    content: Array.from({ length: g.entries }, (_, i) => {
+      const v = content[i] ?? 0n;
+      return v < 0n ? framePa(Number(-1n - v)) | 3n : v; // a table descriptor (PMD_TYPE_TABLE)
+    }),
+  }]));
+  const spec = { files: modelFiles, defines: sc.model.defines, cpus: cpuText };
+  const { program } = compileModel(spec, resolveMachineConfig(options));
+  options.dataWords = program.globals.map((gl) => gl.pa);
+  options.dataInit = program.globals.map((gl) => gl.init);
+  const cfg = resolveMachineConfig(options);
+  const names: ViolationKind[] = sc.check.properties ?? [
+    'tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak', 'assert', 'model-error', 'deadlock',
+    ...(sc.check.mapped.length || sc.check.never.length ? ['translation' as const] : []),
+  ];
+  const probeOf = (va: number): number => probeVas.indexOf(va);
+  const props = makeProperties(cfg, names, {
+    translation: {
+      mapped: sc.check.mapped.map((e) => ({ probe: probeOf(e.va), pa: e.pa, ...(e.writable !== undefined ? { writable: e.writable } : {}) })),
+      never: sc.check.never.map(probeOf),
+    },
+  });
+  const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
+  const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
+    `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'} per walker per VA, ${probeVas.length} probe VAs`;
+  return { cfg, driver: new KernelDriver(program, cfg.cpus), props, modelFiles, expect, parameters };
+}
+
+function protValue(name: string, field: string): bigint {
+  let v = 0n;
+  for (const part of name.split('|').map((p) => p.trim())) {
+    if (/^(0x[0-9a-f]+|\d+)$/i.test(part)) v |= BigInt(part);
+    else if (part in DESCRIPTOR_NAMES) v |= DESCRIPTOR_NAMES[part]!;
+    else throw new ConfigError(`${field}: unknown protection '${part}' (e.g. PAGE_KERNEL, PAGE_KERNEL_RO, PTE_RDONLY | PAGE_KERNEL)`);
+  }
+  return v;
+}

@@ -1,0 +1,71 @@
+// The scenario file format (scenarios/*.yaml), as a zod schema: what a user may write.
+// Defaults are filled later, in build.ts, in one place.
+
+import { z } from 'zod';
+
+const int = z.number().int();
+const address = z.union([int.nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/, 'expected a number or hex string')])
+  .transform((v) => (typeof v === 'string' ? Number(v) : v));
+
+export const PROPERTY_NAMES = [
+  'tlb-conflict', 'tlb-conflict-abort', 'bbm', 'torn-walk', 'walk-after-free', 'translation', 'leak',
+  'assert', 'model-error', 'deadlock', 'final',
+] as const;
+
+const mapping = z.strictObject({
+  va: address,
+  pa: address,
+  size: address,
+  /** Arm level of the leaves: 1 (PUD block), 2 (PMD block), 3 (pages). */
+  level: int.min(1).max(3),
+  prot: z.string().default('PAGE_KERNEL'),
+  cont: z.boolean().default(false),
+});
+
+const cpu = z.union([
+  z.string().min(1),
+  z.strictObject({ read: z.array(address).min(1), repeat: int.min(1).max(16).default(1) }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  description: z.string().optional(),
+  model: z.strictObject({
+    files: z.array(z.string().min(1)).min(1),
+    defines: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  }),
+  machine: z.strictObject({
+    profile: z.literal('arm64').default('arm64'),
+    geometry: z.strictObject({
+      levels: int.optional(), entries: int.optional(), contPtes: int.optional(), contPmds: int.optional(),
+    }).default({}),
+    bbm: z.enum(['0', '2', '2-noabort']).default('2-noabort'),
+    memoryModel: z.enum(['relaxed', 'sc']).default('relaxed'),
+    allocFailure: z.boolean().default(false),
+    frames: int.optional(),
+    storeBufferDepth: int.optional(),
+    historyDepth: int.optional(),
+    tlbEntries: int.optional(),
+    walkCacheEntries: int.optional(),
+  }).default({ profile: 'arm64', geometry: {}, bbm: '2-noabort', memoryModel: 'relaxed', allocFailure: false }),
+  init: z.strictObject({ map: z.array(mapping).default([]) }).default({ map: [] }),
+  cpus: z.array(cpu).min(1).max(8),
+  walkers: z.strictObject({
+    vas: z.array(address).optional(),
+    cpus: z.array(int.nonnegative()).optional(),
+    walks: int.min(0).max(16).default(1),
+  }).default({ walks: 1 }),
+  check: z.strictObject({
+    properties: z.array(z.enum(PROPERTY_NAMES)).optional(),
+    mapped: z.array(z.strictObject({ va: address, pa: address, writable: z.boolean().optional() })).default([]),
+    never: z.array(address).default([]),
+  }).default({ mapped: [], never: [] }),
+  cutoffs: z.strictObject({
+    maxStates: int.positive().optional(),
+    maxDepth: int.positive().optional(),
+    timeout: z.number().positive().optional(),
+  }).default({}),
+  expect: z.string().regex(/^(verified|violation: ?[a-z-]+)$/, "expected 'verified' or 'violation: <kind>'"),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioFile = z.output<typeof scenarioSchema>;

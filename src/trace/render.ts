@@ -1,0 +1,62 @@
+// Rendering a run as text: one line per step, one column per CPU for its program steps
+// (with the kernel-C source line), walker and commit events in their own lane, descriptor
+// values in hex with decoded flags.
+
+import { describeDesc } from '../arch/arm64/decode.js';
+import type { Step } from '../explore/choicePath.js';
+import type { Session } from '../explore/session.js';
+import { Ev, type MachineEvent } from '../machine/events.js';
+import { A_COMMIT, A_PROG, A_TLBI, A_WALK } from '../machine/transitions.js';
+import { TLBI_NAMES } from '../machine/tlbi.js';
+import type { Machine } from '../machine/machine.js';
+import type { KernelDriver } from '../lang/runtime.js';
+
+const hex = (n: number): string => '0x' + n.toString(16);
+
+function eventText(m: Machine, e: MachineEvent): string | null {
+  const pa = e.loc >= 0 ? hex(m.paOfLoc(e.loc)) : '';
+  const val = (lo: number, hi: number, level: number): string => (e.loc >= 0 && e.loc < m.layout.tableLocs ? describeDesc(lo, hi, level) : hex(Number((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0))));
+  switch (e.kind) {
+    case Ev.Store: return `store ${val(e.lo, e.hi, 3)} -> [${pa}] (buffered)`;
+    case Ev.Commit: return `commit [${pa}] = ${val(e.lo, e.hi, 3)}`;
+    case Ev.Read: return `load [${pa}] = ${val(e.lo, e.hi, 3)}`;
+    case Ev.Rmw: return `atomic [${pa}]: read ${val(e.oldLo, e.oldHi, 3)}, wrote ${val(e.lo, e.hi, 3)}`;
+    case Ev.Dsb: return `dsb(${['', 'ishst', 'ish', 'nsh'][e.a]})`;
+    case Ev.Dmb: return `dmb(${['', 'ishst', 'ishld', 'ish'][e.a]})`;
+    case Ev.Isb: return 'isb';
+    case Ev.TlbiIssue: return `tlbi ${TLBI_NAMES[e.a]}${e.c ? 'is' : ''} ${e.a === 3 ? '' : `VA ${hex(e.va * 4096)}${e.level > 1 ? ` (+${e.level} pages)` : ''}`}`;
+    case Ev.TlbiDone: return `tlbi ${TLBI_NAMES[e.a]} from CPU${e.c} completes here`;
+    case Ev.WalkRead: return `walk VA ${hex(m.cfg.probes[e.probe]!.va)}: level ${e.level} [${pa}] = ${describeDesc(e.lo, e.hi, e.level)}`;
+    case Ev.WalkFault: return `walk VA ${hex(m.cfg.probes[e.probe]!.va)}: fault at level ${e.level}`;
+    case Ev.TlbFill: return `TLB fill VA ${hex(e.va * 4096)} -> PA ${hex(e.c * 4096)} (${2 ** e.b * 4} KiB)`;
+    case Ev.Access: return `${e.a ? 'write' : 'read'} VA ${hex(m.cfg.probes[e.probe]!.va)}${e.b ? ` FAULT (${['', 'translation', 'access flag', 'permission'][e.b]})` : ''}`;
+    case Ev.TtbrWrite: return `TTBR${e.a} <- frame ${e.b}`;
+    case Ev.Alloc: return e.a < 0 ? 'table allocation FAILS' : `allocate table frame ${e.a} at PA ${hex(m.framePa(e.a))}${e.b ? ' (zeroed)' : ' (not zeroed)'}`;
+    case Ev.Free: return `free table frame ${e.a}`;
+    case Ev.Lazy: return e.a ? 'enter lazy MMU mode' : 'leave lazy MMU mode';
+    default: return null;
+  }
+}
+
+/** Replay `steps` from the initial state, rendering each; calls onStep for checks. */
+export function renderRun(session: Session, steps: readonly Step[]): string[] {
+  const { m } = session;
+  const d = session.driver as KernelDriver;
+  const s = session.initialState();
+  const lines: string[] = [];
+  const cpus = m.layout.cpus;
+  steps.forEach((st, i) => {
+    const pos = st.kind === A_PROG && d.position ? d.position(m, s, st.cpu) : undefined;
+    session.step(s, st.kind, st.cpu, st.arg, st.choice, []);
+    const evs: string[] = [];
+    for (let k = 0; k < m.events.length; k++) {
+      const t = eventText(m, m.events.items[k]!);
+      if (t) evs.push(t);
+    }
+    const lane = st.kind === A_PROG ? st.cpu : cpus;
+    const who = st.kind === A_PROG ? `CPU${st.cpu}` : st.kind === A_WALK ? `CPU${st.cpu} walker` : st.kind === A_COMMIT ? `CPU${st.cpu} store buffer` : st.kind === A_TLBI ? `CPU${st.cpu} TLB` : '?';
+    const where = pos ? `${pos.fn}() ${pos.file.split('/').pop()}:${pos.line}` : '';
+    lines.push(`${String(i + 1).padStart(4)} ${' '.repeat(2 * lane)}${who}: ${where}${where && evs.length ? ' | ' : ''}${evs.join('; ')}`);
+  });
+  return lines;
+}
