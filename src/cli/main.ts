@@ -53,8 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     })
     .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`ptmc: ${msg}\n`);
-      code = EXIT.badInput;
+      throw new InputError(`ptmc: ${msg} (see ptmc --help)`);
     })
     .help()
     .exitProcess(false);

@@ -87,14 +87,17 @@ export function explore(session: Session, opts: ExploreOptions = {}): ExploreRes
     res.visitedBytes = visited.bytes();
     return res;
   };
-  /** Record a violation; returns the final result unless the search goes on. */
-  const fail = (v: Violation, path: Step[]): ExploreResult | null => {
+  const record = (v: Violation, path: Step[]): void => {
     if (!res.violations.has(v.kind)) res.violations.set(v.kind, { violation: v, path });
     if (!res.violation) {
       res.violation = v;
       res.path = path;
     }
     res.verdict = 'violation';
+  };
+  /** Record a violation; returns the final result unless the search goes on. */
+  const fail = (v: Violation, path: Step[]): ExploreResult | null => {
+    record(v, path);
     return opts.keepGoing ? null : finish();
   };
 
@@ -113,8 +116,8 @@ export function explore(session: Session, opts: ExploreOptions = {}): ExploreRes
       if (found.length) {
         stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false });
         const path = pathOf();
-        for (const v of found.slice(1)) fail(v, path);
-        return fail(found[0]!, path);
+        for (const v of found.slice(0, -1)) record(v, path);
+        return fail(found[found.length - 1]!, path);
       }
     }
     enumerate(m, driver, s, list);
@@ -176,8 +179,8 @@ export function explore(session: Session, opts: ExploreOptions = {}): ExploreRes
     res.transitions++;
     if (found.length) {
       const path = pathOf(step);
-      for (const v of found.slice(1)) fail(v, path);
-      const r = fail(found[0]!, path);
+      for (const v of found.slice(0, -1)) record(v, path);
+      const r = fail(found[found.length - 1]!, path);
       if (r) return r;
       continue;
     }

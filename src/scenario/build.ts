@@ -109,7 +109,8 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     memoryModel: over.memoryModel ?? m.memoryModel,
     allocFailure: m.allocFailure,
     ...(m.storeBufferDepth ? { storeBufferDepth: m.storeBufferDepth } : {}),
-    ...(m.historyDepth ? { historyDepth: m.historyDepth } : {}),
+    // A table slot may see its initial value, the allocation, the split and the permission change.
+    historyDepth: m.historyDepth ?? 8,
     ...(m.tlbEntries ? { tlbEntries: m.tlbEntries } : {}),
     ...(m.walkCacheEntries ? { walkCacheEntries: m.walkCacheEntries } : {}),
   };

@@ -60,16 +60,19 @@ export interface RunResult {
 
 /**
  * Run CPU 0 to its end, one action at a time: its own program steps first (there must be
- * at most one way for each), and only when it cannot step, a store commit or a TLBI
- * completion (the oldest first). Records every step's events and the state after it.
+ * at most one way for each, unless `choose` picks among them), and only when it cannot
+ * step, a store commit or a TLBI completion (the oldest first). Records every step's
+ * events and the state after it.
  */
-export function runRecorded(setup: KernelSetup, limit = 10_000): RunResult {
+export function runRecorded(setup: KernelSetup, choose?: (step: number, ways: number) => number, limit = 10_000): RunResult {
   const { session, driver } = setup;
   const m = session.m;
   const s = session.initialState();
   const initial = s.slice();
   const list = new ActionList();
   const violations: Violation[] = [];
+  // Local code runs up to the first machine op at init: what it found is reported here.
+  driver.takeViolations(violations as { kind: string; message: string }[]);
   const steps: StepRecord[] = [];
   while (!isFinal(m, driver, s) && violations.length === 0) {
     if (steps.length >= limit) throw new Error(`no end after ${limit} steps`);
@@ -81,8 +84,16 @@ export function runRecorded(setup: KernelSetup, limit = 10_000): RunResult {
     }
     if (pick < 0) throw new Error('the CPU is blocked');
     const kind = list.kind(pick);
-    if (kind === A_PROG && pick + 1 < list.length && list.kind(pick + 1) === A_PROG)
-      throw new Error('a program step had more than one outcome');
+    if (kind === A_PROG) {
+      let ways = 1;
+      while (pick + ways < list.length && list.kind(pick + ways) === A_PROG) ways++;
+      if (ways > 1) {
+        if (!choose) throw new Error('a program step had more than one outcome');
+        const c = choose(steps.length, ways);
+        if (!(c >= 0 && c < ways)) throw new Error(`choice ${c} of ${ways}`);
+        pick += c;
+      }
+    }
     session.step(s, kind, list.cpu(pick), list.arg(pick), list.choice(pick), violations);
     const events: MachineEvent[] = [];
     for (let i = 0; i < m.events.length; i++) events.push(m.events.items[i]!.copy());

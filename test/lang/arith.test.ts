@@ -6,7 +6,8 @@
 
 import { describe, expect, it } from 'vitest';
 import { runSequential } from '../helpers/kernel.js';
-import { globalSigned, globalValue, setupModel } from '../helpers/kernelRun.js';
+import { Ev } from '../../src/machine/events.js';
+import { globalPa, globalSigned, globalValue, runRecorded, setupModel } from '../helpers/kernelRun.js';
 
 const GLOBALS = 'unsigned long r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11;\n';
 const ONES = 0xffff_ffff_ffff_ffffn;
@@ -116,6 +117,9 @@ void t(void)
 	r6 = h;
 	sh = 0x8000;
 	r7 = sh;
+	r10 = h * h;			/* u16 promotes to int: 0x2345 * 0x2345 fits */
+	h = 0xffff;
+	r11 = h * h;			/* int overflow: wraps negative, then sign-extends */
 	r8 = -i;			/* -INT_MIN wraps back to INT_MIN */
 	r9 = i - 1;			/* INT_MIN - 1 wraps to INT_MAX */
 }`);
@@ -130,6 +134,54 @@ void t(void)
     expect(s('r7')).toBe(-32768n);
     expect(s('r8')).toBe(-2147483648n);
     expect(s('r9')).toBe(2147483647n);
+    expect(u('r10')).toBe(0x2345n * 0x2345n);
+    expect(u('r11')).toBe(0xffff_ffff_fffe_0001n);
+  });
+
+  it('integer literals get their C type from value, radix and suffix', () => {
+    const { u, s } = run(`
+void t(void)
+{
+	r0 = 0xffffffff + 1;		/* hex: unsigned int, wraps */
+	r1 = 4294967295 + 1;		/* decimal: long */
+	r2 = -2147483648;		/* 2147483648 is a long, so no overflow */
+	r3 = 0x7fffffff + 1;		/* int: wraps */
+	r4 = 010 + 0x10 + 'a';
+	r5 = ~0;
+	r6 = ~0U;
+	r7 = (1U << 1UL) - 3;		/* a shift has the promoted left operand's type */
+	r8 = -0x80000000;		/* unsigned int: stays 0x80000000 */
+	r9 = 0x100000000 - 1;		/* long */
+}`);
+    expect(u('r0')).toBe(0n);
+    expect(u('r1')).toBe(0x1_0000_0000n);
+    expect(s('r2')).toBe(-2147483648n);
+    expect(s('r3')).toBe(-2147483648n);
+    expect(u('r4')).toBe(8n + 16n + 97n);
+    expect(s('r5')).toBe(-1n);
+    expect(u('r6')).toBe(0xffff_ffffn);
+    expect(u('r7')).toBe(0xffff_ffffn);
+    expect(u('r8')).toBe(0x8000_0000n);
+    expect(u('r9')).toBe(0xffff_ffffn);
+  });
+
+  it('sizeof does not evaluate its operand; an assignment has the converted value', () => {
+    const { u } = run(`
+void t(void)
+{
+	int i = 1;
+	u8 b;
+
+	r0 = sizeof(r1++) + sizeof(i++) + sizeof(char);
+	r2 = i;
+	r3 = (b = 300);
+	r4 = r5 = r6 = 9;
+}`);
+    expect(u('r0')).toBe(8n + 4n + 1n);
+    expect(u('r1')).toBe(0n);
+    expect(u('r2')).toBe(1n);
+    expect(u('r3')).toBe(44n);
+    expect([u('r4'), u('r5'), u('r6')]).toEqual([9n, 9n, 9n]);
   });
 
   it('comparisons follow the usual arithmetic conversions', () => {
@@ -786,6 +838,74 @@ void t(void)
     expect(u('r7')).toBe(1n);
     expect(u('r8')).toBe(12n);
     expect(u('r9')).toBe(1n);
+  });
+
+  it('plain char is unsigned, as the kernel builds it (-funsigned-char; also the arm64 ABI)', () => {
+    // The tokenizer already gives '\xff' the value 255 for this reason; a char variable
+    // holding it must compare equal to it and must not be negative.
+    const { u } = run(`
+void t(void)
+{
+	char c = '\xff';
+	char d = 0x80;
+
+	r0 = c == '\xff';
+	r1 = c < 0;
+	r2 = c;
+	r3 = d >> 7;
+}`);
+    expect(u('r0')).toBe(1n);
+    expect(u('r1')).toBe(0n);
+    expect(u('r2')).toBe(0xffn);
+    expect(u('r3')).toBe(1n);
+  });
+
+  it('block scopes: inner declarations shadow outer ones and locals shadow globals', () => {
+    const { u } = run(`
+void t(void)
+{
+	int x = 1, i;
+
+	{
+		int x = 2;
+
+		r0 = x;
+	}
+	r1 = x;
+	for (i = 0; i < 3; i++) {
+		int acc = 0;
+
+		acc++;
+		r2 += acc;
+	}
+	{
+		unsigned long r3 = 5;	/* a local, not the global r3 */
+
+		r4 = r3;
+	}
+	for (int j = 7; j < 8; j++)
+		r5 = j;
+}`);
+    expect(u('r0')).toBe(2n);
+    expect(u('r1')).toBe(1n);
+    expect(u('r2')).toBe(3n);
+    expect(u('r3')).toBe(0n);
+    expect(u('r4')).toBe(5n);
+    expect(u('r5')).toBe(7n);
+  });
+
+  it('++x on a global is one load and one store: its value is the stored value, not a re-read', () => {
+    // C11 6.5.3.1: ++E is E += 1, whose value is the new value of E; a second load would
+    // be a shared-memory access the C code does not make (another CPU could change E in
+    // between). x++ and x += 1 already do one load.
+    for (const expr of ['r1 = ++r0;', 'r1 = r0++;', 'r1 = (r0 += 1);', 'r1 = --r0;']) {
+      const setup = setupModel(GLOBALS + 'void t(void) { r0 = 5; ' + expr + ' }\n', 't();');
+      const r = runRecorded(setup);
+      expect(r.violations).toEqual([]);
+      const loc = setup.session.m.dataLoc(globalPa(setup, 'r0'));
+      const reads = r.steps.flatMap((s) => s.events).filter((e) => e.kind === Ev.Read && e.loc === loc);
+      expect(reads, expr).toHaveLength(1);
+    }
   });
 
   it('globals keep their C type: an int global reads back negative, a u8 global wraps', () => {

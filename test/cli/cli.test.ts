@@ -1,0 +1,83 @@
+// End to end through the built CLI (bin/ptmc.js runs dist/, which `npm install` builds):
+// a buggy flagship scenario is found, its trace replays, a stale trace is refused, and
+// bad input gets one line and exit status 2.
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+const tmp = mkdtempSync(join(tmpdir(), 'ptmc-cli-'));
+
+function ptmc(...args: string[]): { code: number; out: string; err: string } {
+  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run npm run build (npm install does it)');
+  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), ...args], { cwd: root, encoding: 'utf8' });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function scenario(name: string, text: string): string {
+  const p = join(tmp, name);
+  writeFileSync(p, text);
+  return p;
+}
+
+const MODEL = join(root, 'models/pageattr.c');
+const GOOD = `model: { files: [${MODEL}] }
+machine: { memoryModel: sc }
+init: { map: [ { va: 0, pa: 0, size: 0x10000, level: 1 } ] }
+cpus: [ "set_memory_ro(0x1000, 1);" ]
+expect: verified
+`;
+
+describe('ptmc check and replay', () => {
+  const trace = join(tmp, 'lockless.trace.json');
+
+  it('finds the leak of the lockless split and writes a trace', () => {
+    const r = ptmc('check', 'scenarios/split-lockless-plain.yaml', '--out', trace);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('VIOLATION: leak');
+    expect(JSON.parse(readFileSync(trace, 'utf8')).violation.kind).toBe('leak');
+  });
+
+  it('replays the trace to the same violation (exit 1)', () => {
+    const r = ptmc('replay', trace);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('reproduced: leak');
+  });
+
+  it('refuses a trace whose scenario changed (exit 2)', () => {
+    const t = JSON.parse(readFileSync(trace, 'utf8'));
+    const key = Object.keys(t.hashes)[0]!;
+    t.hashes[key] = '0'.repeat(64);
+    const stale = join(tmp, 'stale.trace.json');
+    writeFileSync(stale, JSON.stringify(t));
+    const r = ptmc('replay', stale);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/has changed since the trace was made/);
+  });
+
+  it('verifies a one-CPU permission change', () => {
+    const r = ptmc('check', scenario('one.yaml', GOOD));
+    expect(r.out).toMatch(/^verified under the arm64 machine with 1 CPUs/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('bad input: one line, exit 2', () => {
+  const bad = (args: string[], pattern: RegExp): void => {
+    const r = ptmc(...args);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(pattern);
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+  };
+  it('a missing file', () => bad(['check', join(tmp, 'nope.yaml')], /nope\.yaml: cannot read the scenario/));
+  it('a YAML error', () => bad(['check', scenario('yaml.yaml', 'cpus: [\n')], /yaml\.yaml:\d+:\d+: /));
+  it('an unknown property', () => bad(['check', scenario('prop.yaml', GOOD + 'check: { properties: [bbm, tlb-confict] }\n')], /prop\.yaml:6:\d+: check\.properties\.1: /));
+  it('a CPU calling a function the model does not define', () =>
+    bad(['check', scenario('fn.yaml', GOOD.replace('set_memory_ro(0x1000, 1);', 'set_memory_rw(0x1000, 1);'))], /<scenario>:\d+:\d+: error PT3008: call to 'set_memory_rw'/));
+  it('a probe outside the VA space', () => bad(['check', scenario('va.yaml', GOOD + 'walkers: { vas: [0x40000000] }\n')], /machine\.probes\.0\.va: 0x40000000 is outside/));
+  it('an unknown option', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--frobnicate'], /Unknown argument: frobnicate/));
+});
