@@ -137,7 +137,6 @@
 #define pgd_present(pgd)	1
 #define pgd_bad(pgd)		0
 #define p4d_offset(pgdp, addr)	((p4d_t *)(pgdp))
-#define P4D_SIZE		PGDIR_SIZE
 
 #if PTMC_LEVELS == 4
 #define p4d_none(p4d)		(!p4d_val(p4d))

@@ -11,6 +11,7 @@ import { format } from '../lang/diagnostics.js';
 import { ModelError } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
+import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
@@ -97,18 +98,26 @@ export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Ove
   };
 }
 
-/** Re-execute a trace's steps; returns the violations of its last step. */
+/** Re-execute a trace's steps; returns the violations its last step (or the state it reaches) shows. */
 export function replaySteps(l: Loaded, steps: Trace['steps']): Violation[] {
-  const s = l.session.initialState();
-  const found: Violation[] = [];
+  const { session } = l;
+  const s = session.initialState();
+  const found: Violation[] = [...session.initialViolations];
+  if (steps.length === 0 && found.length) return found;
   for (const st of steps) {
     found.length = 0;
-    l.session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
+    session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
   }
-  if (!found.length && steps.length === 0) l.session.finalViolations(s, found);
-  if (!found.length) {
-    // Final-state properties (leak) and deadlocks are judged at the state the path reaches.
-    l.session.finalViolations(s, found);
+  if (found.length) return found;
+  // Final-state properties (leak) and deadlocks are judged at the state the path reaches.
+  const { m, driver } = session;
+  if (isFinal(m, driver, s)) session.finalViolations(s, found);
+  else {
+    const list = new ActionList();
+    enumerate(m, driver, s, list);
+    let progress = false;
+    for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
+    if (!progress) found.push({ kind: 'deadlock', message: 'no CPU can take a step' });
   }
   return found;
 }

@@ -34,6 +34,7 @@ export function bruteForce(session: Session, opts: BruteForceOptions = {}): Brut
   const res: BruteForceResult = { finals: new Set(), violations: new Map(), states: 0, transitions: 0 };
   const parent = new Map<string, { from: string; step: Step } | null>();
   const s0 = session.initialState();
+  for (const v of session.initialViolations) res.violations.set(v.kind, { violation: v, path: [] });
   const k0 = exactKey(s0);
   parent.set(k0, null);
   const stack: [Int32Array, string][] = [[s0, k0]];

@@ -148,7 +148,13 @@ export function explore(session: Session, opts: ExploreOptions = {}): ExploreRes
     return null;
   };
 
-  const r0 = enter(session.initialState(), null);
+  const s0 = session.initialState();
+  if (session.initialViolations.length) {
+    for (const v of session.initialViolations.slice(0, -1)) record(v, []);
+    const r = fail(session.initialViolations[session.initialViolations.length - 1]!, []);
+    if (r) return r;
+  }
+  const r0 = enter(s0, null);
   if (r0) return r0;
   if (res.violations.size && !stack.length) return finish();
   let tick = 0;

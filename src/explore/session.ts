@@ -13,9 +13,14 @@ export class Session {
     this.m = new Machine(cfg, [...driver.regions, ...props.flatMap((p) => p.regions ?? [])]);
   }
 
+  /** Violations found while the CPUs ran their code up to their first machine step. */
+  readonly initialViolations: Violation[] = [];
+
   initialState(): Int32Array {
     const s = this.m.initialState();
     this.driver.init(this.m, s);
+    this.initialViolations.length = 0;
+    this.driver.takeViolations?.(this.initialViolations as { kind: string; message: string }[]);
     return s;
   }
 

@@ -106,7 +106,7 @@ export function machineStep(d: KernelDriver, m: Machine, s: Int32Array, cpu: num
     case Mop.Tlbi: {
       const start = arg(d, ins, 0) >> 12n;
       const end = (arg(d, ins, 1) + 4095n) >> 12n;
-      const region = start >= 2n ** BigInt(m.cfg.geometry.vaBits - 12) ? 0 : 1;
+      const region = 1; // model code maintains kernel (TTBR1) mappings
       const pages = end > start ? Number(end - start) : 1;
       return tlbi(m, s, cpu, ins.flag! & 15, region, Number(start), (ins.flag! & 16) !== 0, pages);
     }

@@ -139,9 +139,20 @@ export class KernelDriver implements CpuDriver {
         s[this.base + K_STATUS] = RETURNED;
         continue;
       }
-      this.push(entry, -1, 0, []);
-      this.runLocal(cpu);
+      try {
+        this.push(entry, -1, 0, []);
+        this.runLocal(cpu);
+      } catch (e) {
+        if (!(e instanceof KernelError)) throw e;
+        this.stop(cpu, e);
+      }
     }
+  }
+
+  private stop(cpu: number, e: KernelError): void {
+    this.s[this.base + K_STATUS] = STOPPED;
+    const where = this.fn.code[this.pc()];
+    this.pending.push({ kind: e.kind, message: `CPU${cpu} in ${this.fn.name}() at ${where ? `${where.file}:${where.line}` : 'the end'}: ${e.message}` });
   }
 
   done(m: Machine, s: Int32Array, cpu: number): boolean {
@@ -173,9 +184,7 @@ export class KernelDriver implements CpuDriver {
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       this.bind(m, s, cpu);
-      s[this.base + K_STATUS] = STOPPED;
-      const where = this.fn.code[this.pc()];
-      this.pending.push({ kind: e.kind, message: `CPU${cpu} in ${this.fn.name}() at ${where ? `${where.file}:${where.line}` : 'the end'}: ${e.message}` });
+      this.stop(cpu, e);
     }
   }
 

@@ -2,7 +2,9 @@
 // (with the kernel-C source line), walker and commit events in their own lane, descriptor
 // values in hex with decoded flags.
 
-import { describeDesc } from '../arch/arm64/decode.js';
+import { DESC_TABLE, descKind, descPfn, describeDesc } from '../arch/arm64/decode.js';
+import { C_TTBR, C_TTBR_PENDING } from '../machine/layout.js';
+import { historyLength, writeAt } from '../machine/memory.js';
 import type { Step } from '../explore/choicePath.js';
 import type { Session } from '../explore/session.js';
 import { Ev, type MachineEvent } from '../machine/events.js';
@@ -13,9 +15,40 @@ import type { KernelDriver } from '../lang/runtime.js';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
-function eventText(m: Machine, e: MachineEvent): string | null {
+/**
+ * The level of each table frame, as the run's end state links them (a frame that is
+ * filled before it is published is only known from where it ends up).
+ */
+function frameLevels(m: Machine, s: Int32Array): Map<number, number> {
+  const levels = new Map<number, number>();
+  const visit = (f: number, level: number): void => {
+    if (f < 0 || levels.has(f) || level > 3) return;
+    levels.set(f, level);
+    if (level === 3) return;
+    for (let i = 0; i < m.layout.entries; i++) {
+      const loc = f * m.layout.entries + i;
+      for (let k = 0; k < historyLength(m, s, loc); k++) {
+        const w = writeAt(m, loc, k);
+        if (descKind(s[w]!, s[w + 1]!, level) === DESC_TABLE) visit(m.frameOfPfn(descPfn(s[w]!, s[w + 1]!)), level + 1);
+      }
+    }
+  };
+  for (let c = 0; c < m.layout.cpus; c++)
+    for (let r = 0; r < 2; r++) {
+      visit(s[m.layout.cpu(c) + C_TTBR + r]! - 1, m.cfg.geometry.rootLevel);
+      visit(s[m.layout.cpu(c) + C_TTBR_PENDING + r]! - 2, m.cfg.geometry.rootLevel);
+    }
+  return levels;
+}
+
+function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): string | null {
   const pa = e.loc >= 0 ? hex(m.paOfLoc(e.loc)) : '';
-  const val = (lo: number, hi: number, level: number): string => (e.loc >= 0 && e.loc < m.layout.tableLocs ? describeDesc(lo, hi, level) : hex(Number((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0))));
+  const val = (lo: number, hi: number, _hint: number): string => {
+    const raw = hex(Number((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
+    if (e.loc < 0 || e.loc >= m.layout.tableLocs) return raw;
+    const level = levels.get(Math.floor(e.loc / m.layout.entries));
+    return level === undefined ? raw : describeDesc(lo, hi, level);
+  };
   switch (e.kind) {
     case Ev.Store: return `store ${val(e.lo, e.hi, 3)} -> [${pa}] (buffered)`;
     case Ev.Commit: return `commit [${pa}] = ${val(e.lo, e.hi, 3)}`;
@@ -42,6 +75,9 @@ function eventText(m: Machine, e: MachineEvent): string | null {
 export function renderRun(session: Session, steps: readonly Step[]): string[] {
   const { m } = session;
   const d = session.driver as KernelDriver;
+  const end = session.initialState();
+  for (const st of steps) session.step(end, st.kind, st.cpu, st.arg, st.choice, []);
+  const levels = frameLevels(m, end);
   const s = session.initialState();
   const lines: string[] = [];
   const cpus = m.layout.cpus;
@@ -50,7 +86,7 @@ export function renderRun(session: Session, steps: readonly Step[]): string[] {
     session.step(s, st.kind, st.cpu, st.arg, st.choice, []);
     const evs: string[] = [];
     for (let k = 0; k < m.events.length; k++) {
-      const t = eventText(m, m.events.items[k]!);
+      const t = eventText(m, m.events.items[k]!, levels);
       if (t) evs.push(t);
     }
     const lane = st.kind === A_PROG ? st.cpu : cpus;

@@ -71,7 +71,8 @@ export function runRecorded(setup: KernelSetup, choose?: (step: number, ways: nu
   const initial = s.slice();
   const list = new ActionList();
   const violations: Violation[] = [];
-  // Local code runs up to the first machine op at init: what it found is reported here.
+  // Local code runs up to the first machine op at init: what it found is reported there.
+  violations.push(...((session as { initialViolations?: readonly Violation[] }).initialViolations ?? []));
   driver.takeViolations(violations as { kind: string; message: string }[]);
   const steps: StepRecord[] = [];
   while (!isFinal(m, driver, s) && violations.length === 0) {
