@@ -49,6 +49,7 @@
 #define round_up(x, y)		((((x) - 1) | ((unsigned long)(y) - 1)) + 1)
 #define min(a, b)		((a) < (b) ? (a) : (b))
 #define max(a, b)		((a) > (b) ? (a) : (b))
+#define fallthrough		do {} while (0)
 #define likely(x)		(x)
 #define unlikely(x)		(x)
 

@@ -148,7 +148,7 @@ export const BUILTINS: Readonly<Record<string, Builtin>> = {
   },
   WARN_ON: (x, e) => {
     if (!arity(x, e, 1, 'WARN_ON')) return constOp(0n);
-    const c = x.temp(x.rvalue(e.args[0]!), T_INT);
+    const c = x.temp(x.arith('!=', x.rvalue(e.args[0]!), constOp(0n)), T_INT); // !!(condition), all 64 bits
     check(x, e, c, true, `WARN_ON(${x.cx.source(e.args[0]!)})`);
     return c;
   },

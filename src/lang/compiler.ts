@@ -16,10 +16,12 @@ export interface CompileOptions {
   entries: readonly (string | null)[];
   /** Physical address of the first global variable (8 bytes each). */
   globalsBase: number;
+  /** The text of a source file, to quote conditions in messages. */
+  readSource?: (file: string) => string | undefined;
 }
 
 export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opts: CompileOptions): CompiledProgram {
-  const cx = new CompileContext(diags);
+  const cx = new CompileContext(diags, opts.readSource);
   const infos: FunctionInfo[] = [];
   const globals: GlobalVar[] = [];
   const scratch = new StmtLowerer(cx, new FnBuilder('<global>', T_INT));
@@ -94,6 +96,8 @@ function compileFunction(cx: CompileContext, info: FunctionInfo): CompiledFuncti
       if (fb.labels.get(g.name)?.pos === -1) cx.diags.error(Code.MissingLabel, `goto to a missing label '${g.name}'`, g.span);
     }
   } else {
+    fb.at(info.span);
+    info.params.forEach((t, i) => fb.declare(`__arg${i}`, t));
     fb.emit({ op: Op.Fail, dst: -1, failKind: 'model-error', message: `${info.name}() is declared but not defined` });
   }
   const code = fb.finish();

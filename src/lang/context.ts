@@ -19,7 +19,7 @@ export interface FunctionInfo {
 }
 
 const INT_NAMES: Record<A.IntType['name'], CType> = {
-  char: T_CHAR, 'signed char': T_CHAR, 'unsigned char': { kind: 'int', bits: 8, signed: false, name: 'unsigned char' },
+  char: T_CHAR, 'signed char': { kind: 'int', bits: 8, signed: true, name: 'signed char' }, 'unsigned char': { kind: 'int', bits: 8, signed: false, name: 'unsigned char' },
   short: { kind: 'int', bits: 16, signed: true, name: 'short' }, 'unsigned short': { kind: 'int', bits: 16, signed: false, name: 'unsigned short' },
   int: T_INT, 'unsigned int': T_UINT, long: T_LONG, 'unsigned long': T_ULONG,
   'long long': { ...T_LONG, name: 'long long' } as CType, 'unsigned long long': { ...T_ULONG, name: 'unsigned long long' } as CType,
@@ -32,7 +32,7 @@ export class CompileContext {
   readonly globals = new Map<string, { pa: number; t: CType; init: bigint }>();
   readonly functions = new Map<string, FunctionInfo>();
 
-  constructor(readonly diags: DiagnosticList) {}
+  constructor(readonly diags: DiagnosticList, private readonly readSource?: (file: string) => string | undefined) {}
 
   resolveType(t: A.TypeNode): CType {
     switch (t.kind) {
@@ -53,8 +53,11 @@ export class CompileContext {
     }
   }
 
+  /** The C text of e as written (for messages), or a printed form when the file is not at hand. */
   source(e: A.Expr): string {
-    return printExpr(e);
+    const text = this.readSource?.(e.span.file);
+    const s = text?.slice(e.span.offset, e.span.offset + e.span.length);
+    return s && s.length === e.span.length ? s.replace(/\s+/g, ' ') : printExpr(e);
   }
 
   call(x: ExprLowerer, e: A.Call): Operand {

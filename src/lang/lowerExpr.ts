@@ -184,8 +184,9 @@ export class ExprLowerer {
     const next = lv.t.kind === 'ptr'
       ? this.pointerAdd(old, constOp(delta, T_LONG), 1n, e)
       : this.arith('+', old, constOp(delta, T_INT));
-    this.store(lv, next);
-    return post ? old : this.load(lv, e);
+    const stored = this.temp(this.convert(next, lv.t));
+    this.store(lv, stored);
+    return post ? old : stored; // one load and one store, as the C does
   }
 
   private binary(e: A.Binary): Operand {

@@ -6,6 +6,7 @@ import { Code } from './diagnostics.js';
 import { Label } from './fnBuilder.js';
 import { Op } from './ir.js';
 import { ExprLowerer, type Operand } from './lowerExpr.js';
+import { promote, wrap } from './types.js';
 
 export class StmtLowerer extends ExprLowerer {
   stmt(s: A.Stmt): void {
@@ -117,7 +118,8 @@ export class StmtLowerer extends ExprLowerer {
 
   /** switch: compare against each case in order, then jump to default (or out). */
   private switchStmt(s: A.SwitchStmt): void {
-    const v = this.temp(this.rvalue(s.cond));
+    const cond = this.rvalue(s.cond);
+    const v = this.temp(cond, promote(cond.t));
     const end = new Label();
     const cases: { value: bigint; label: Label }[] = [];
     let deflt: Label | null = null;
@@ -139,9 +141,10 @@ export class StmtLowerer extends ExprLowerer {
     };
     collect(s.body);
     const vf = v.f;
+    const ct = promote(v.t);
     for (const c of cases) {
       const skip = new Label();
-      const value = c.value;
+      const value = wrap(ct, c.value); // C11 6.8.4.2p5: case values convert to the promoted type
       this.fb.emit({ op: Op.BrFalse, dst: -1, fn: (fr) => (vf(fr) === value ? 1n : 0n), label: skip });
       this.fb.jump(c.label);
       this.fb.mark(skip);

@@ -48,7 +48,7 @@ export function machineChoices(d: KernelDriver, m: Machine, s: Int32Array, cpu: 
     }
     case Mop.Xchg: return rmwEnabled(m, s, cpu, locOf(m, arg(d, ins, 0), 'xchg'), ins.flag === 1) ? 1 : 0;
     case Mop.SetBit: case Mop.ClearBit:
-      return rmwEnabled(m, s, cpu, locOf(m, arg(d, ins, 1), 'bit operation'), ins.flag === 1) ? 1 : 0;
+      return rmwEnabled(m, s, cpu, locOf(m, arg(d, ins, 1) + (arg(d, ins, 0) >> 6n) * 8n, 'bit operation'), ins.flag === 1) ? 1 : 0;
     case Mop.Dmb: return dmbEnabled(m, s, cpu, ins.flag!) ? 1 : 0;
     case Mop.Dsb: return dsbEnabled(m, s, cpu, ins.flag!) ? 1 : 0;
     case Mop.PteBarrier: return pteBarrierEnabled(m, s, cpu) ? 1 : 0;
@@ -91,8 +91,9 @@ export function machineStep(d: KernelDriver, m: Machine, s: Int32Array, cpu: num
       return result(joinDesc(rd.lo, rd.hi), rd.view);
     }
     case Mop.SetBit: case Mop.ClearBit: {
-      const bit = arg(d, ins, 0) & 63n;
-      const loc = locOf(m, arg(d, ins, 1), 'bit operation');
+      const nr = arg(d, ins, 0);
+      const bit = nr & 63n;
+      const loc = locOf(m, arg(d, ins, 1) + (nr >> 6n) * 8n, 'bit operation'); // BIT_WORD(nr)
       const w = newestWrite(m, s, loc);
       const old = joinDesc(s[w]!, s[w + 1]!);
       const v = ins.mop === Mop.SetBit ? old | (1n << bit) : old & ~(1n << bit);

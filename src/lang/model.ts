@@ -83,7 +83,7 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
   const diags = new DiagnosticList();
   for (const d of parsed.diagnostics) diags.add(d);
   if (parsed.ok) {
-    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE });
+    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read });
     const all = diags.sorted();
     if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning') };
   }

@@ -31,8 +31,16 @@ function parseBlockItem(p: Parser): Stmt {
     p.pos = start;
   }
   if (p.isDeclStart()) return parseLocalDecl(p);
+  // `name ident` or `name *ident =` at the start of a statement: a declaration whose type
+  // name is unknown (as GCC reports it), not an expression missing a ';'.
+  const a = p.peek();
+  const b = p.peek(1);
+  if (a.kind === 'ident' && b.kind === 'ident' && !KEYWORDS_NOT_TYPES.has(a.text))
+    p.fail(Code.UnknownType, `unknown type name '${a.text}'`, a.span);
   return parseStatement(p);
 }
+
+const KEYWORDS_NOT_TYPES = new Set(['return', 'goto', 'case', 'else', 'do', 'sizeof']);
 
 function parseCondition(p: Parser): Expr {
   p.expectPunct('(');

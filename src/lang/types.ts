@@ -11,7 +11,8 @@ const int = (bits: 8 | 16 | 32 | 64, signed: boolean, name: string, bool = false
 
 export const T_VOID: CType = { kind: 'void' };
 export const T_BOOL = int(8, false, 'bool', true);
-export const T_CHAR = int(8, true, 'char');
+/** Plain char is unsigned, as the kernel builds it (-funsigned-char) and as the arm64 ABI has it. */
+export const T_CHAR = int(8, false, 'char');
 export const T_INT = int(32, true, 'int');
 export const T_UINT = int(32, false, 'unsigned int');
 export const T_LONG = int(64, true, 'long');
