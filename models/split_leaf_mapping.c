@@ -2,13 +2,17 @@
  * split_contpte, split_pmd, split_contpmd, split_pud and split_leaf_mapping, as Ryan
  * Roberts posted them on linux-arm-kernel (Re: [PATCH 3/4] arm64: mm: support large
  * block mapping when rodata=full, 16 Jun 2025; GPL-2.0, from arch/arm64/mm/mmu.c),
- * copied verbatim from the thread, with one change:
+ * copied verbatim from the thread, with two changes, both under #ifdef so that the
+ * default build is the seed text:
  *
  * - The two populate lines under "TODO: THIS NEEDS TO BE CMPXCHG THEN FREE THE TABLE IF
  *   WE LOST" are wrapped in #ifdef PTMC_CMPXCHG_POPULATE: without it, the plain store of
  *   the seed; with it, the TODO done (cmpxchg the table in, free ours if we lost; the
  *   walk then continues from whatever table is there, as pmd_offset/pte_offset_kernel
  *   re-read the entry).
+ * - The two dsb(ishst) before populate are wrapped in #ifndef PTMC_NO_POPULATE_DSB, so a
+ *   scenario can check what they are for (with them gone, lazy MMU mode leaves no barrier
+ *   between filling a table and publishing it).
  *
  * INVALID_PHYS_ADDR comes from the same patch. The kernel API the code calls
  * (__set_pte, set_pmd, try_pgd_pgtable_alloc_init_mm, ...) is in
@@ -54,7 +58,9 @@ static int split_pmd(pmd_t *pmdp, pmd_t pmd)
 	 * Ensure the pte entries are visible to the table walker by the time
 	 * the pmd entry that points to the ptes is visible.
 	 */
+#ifndef PTMC_NO_POPULATE_DSB
 	dsb(ishst);
+#endif
 
 	// TODO: THIS NEEDS TO BE CMPXCHG THEN FREE THE TABLE IF WE LOST.
 #ifdef PTMC_CMPXCHG_POPULATE
@@ -104,7 +110,9 @@ static int split_pud(pud_t *pudp, pud_t pud)
 	 * Ensure the pmd entries are visible to the table walker by the time
 	 * the pud entry that points to the pmds is visible.
 	 */
+#ifndef PTMC_NO_POPULATE_DSB
 	dsb(ishst);
+#endif
 
 	// TODO: THIS NEEDS TO BE CMPXCHG THEN FREE THE TABLE IF WE LOST.
 #ifdef PTMC_CMPXCHG_POPULATE

@@ -108,7 +108,8 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     bbm: over.bbm ?? m.bbm,
     memoryModel: over.memoryModel ?? m.memoryModel,
     allocFailure: m.allocFailure,
-    ...(m.storeBufferDepth ? { storeBufferDepth: m.storeBufferDepth } : {}),
+    // Lazy MMU mode may leave a whole split's stores in the buffer until one barrier.
+    storeBufferDepth: m.storeBufferDepth ?? 16,
     // A table slot may see its initial value, the allocation, the split and the permission change.
     historyDepth: m.historyDepth ?? 8,
     ...(m.tlbEntries ? { tlbEntries: m.tlbEntries } : {}),

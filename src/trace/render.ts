@@ -44,7 +44,7 @@ function frameLevels(m: Machine, s: Int32Array): Map<number, number> {
 function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): string | null {
   const pa = e.loc >= 0 ? hex(m.paOfLoc(e.loc)) : '';
   const val = (lo: number, hi: number, _hint: number): string => {
-    const raw = hex(Number((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)));
+    const raw = '0x' + ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16); // exact: descriptors exceed 2^53
     if (e.loc < 0 || e.loc >= m.layout.tableLocs) return raw;
     const level = levels.get(Math.floor(e.loc / m.layout.entries));
     return level === undefined ? raw : describeDesc(lo, hi, level);

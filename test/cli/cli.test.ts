@@ -3,7 +3,7 @@
 // bad input gets one line and exit status 2.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -80,4 +80,27 @@ describe('bad input: one line, exit 2', () => {
     bad(['check', scenario('fn.yaml', GOOD.replace('set_memory_ro(0x1000, 1);', 'set_memory_rw(0x1000, 1);'))], /<scenario>:\d+:\d+: error PT3008: call to 'set_memory_rw'/));
   it('a probe outside the VA space', () => bad(['check', scenario('va.yaml', GOOD + 'walkers: { vas: [0x40000000] }\n')], /machine\.probes\.0\.va: 0x40000000 is outside/));
   it('an unknown option', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--frobnicate'], /Unknown argument: frobnicate/));
+});
+
+describe('the scenarios', () => {
+  it('ptmc test scenarios/: every scenario meets its expect', () => {
+    const r = ptmc('test', 'scenarios');
+    expect(r.out).toMatch(/^(\d+) passed, 0 failed$/m);
+    expect(r.code).toBe(0);
+  });
+
+  it('the trace of every violating scenario replays to its violation', () => {
+    const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml'));
+    const violating = files.filter((f) => /^expect: "?violation/m.test(readFileSync(join(root, 'scenarios', f), 'utf8')));
+    let replayed = 0;
+    for (const f of violating) {
+      const out = join(tmp, `${f}.trace.json`);
+      expect(ptmc('check', join('scenarios', f), '--out', out).code).toBe(1);
+      const r = ptmc('replay', out);
+      expect(r.out, f).toContain(`reproduced: ${JSON.parse(readFileSync(out, 'utf8')).violation.kind}`);
+      replayed++;
+    }
+    expect(violating.length).toBeGreaterThan(0);
+    expect(replayed).toBe(violating.length);
+  });
 });
