@@ -4,7 +4,7 @@
 
 import type { Span } from './diagnostics.js';
 import { Op, type Instr } from './ir.js';
-import type { CType } from './types.js';
+import { typeName, type CType } from './types.js';
 
 export class Label {
   pos = -1;
@@ -26,15 +26,43 @@ export class FnBuilder {
 
   constructor(readonly name: string, readonly ret: CType) {}
 
+  /** A temporary: live until the end of the statement that allocates it, then reused. */
   slot(t: CType): number {
+    const free = this.free.get(typeName(t));
+    const s = free?.length ? free.pop()! : this.newSlot(t);
+    this.liveTemps.push(s);
+    return s;
+  }
+
+  declare(name: string, t: CType): number {
+    const s = this.newSlot(t);
+    this.scopes[this.scopes.length - 1]!.set(name, s);
+    return s;
+  }
+
+  private newSlot(t: CType): number {
     this.slotTypes.push(t);
     return this.slotTypes.length - 1;
   }
 
-  declare(name: string, t: CType): number {
-    const s = this.slot(t);
-    this.scopes[this.scopes.length - 1]!.set(name, s);
-    return s;
+  private readonly free = new Map<string, number[]>();
+  private readonly liveTemps: number[] = [];
+
+  tempMark(): number {
+    return this.liveTemps.length;
+  }
+
+  /** The temporaries allocated since `mark` are dead: zero them at run time and reuse them. */
+  release(mark: number): void {
+    const dead = this.liveTemps.splice(mark);
+    if (!dead.length) return;
+    this.emit({ op: Op.Clear, dst: -1, slots: Int32Array.from(dead) });
+    for (const d of dead) {
+      const k = typeName(this.slotTypes[d]!);
+      const f = this.free.get(k);
+      if (f) f.push(d);
+      else this.free.set(k, [d]);
+    }
   }
 
   lookup(name: string): number | undefined {

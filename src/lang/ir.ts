@@ -25,6 +25,8 @@ export const enum Op {
   Machine,
   /** Stop the CPU with a violation (assert or model-error). */
   Fail,
+  /** Zero the dead temporaries `slots` (so states that differ only in them are one state). */
+  Clear,
 }
 
 export const enum Mop {
@@ -65,6 +67,8 @@ export interface Instr {
   readonly flag?: number;
   readonly message?: string;
   readonly failKind?: 'assert' | 'model-error';
+  /** Clear: the slots to zero. */
+  readonly slots?: Int32Array;
   /** Source position, for traces and model errors. */
   readonly file: string;
   readonly line: number;

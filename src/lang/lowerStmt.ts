@@ -9,7 +9,14 @@ import { ExprLowerer, type Operand } from './lowerExpr.js';
 import { promote, wrap } from './types.js';
 
 export class StmtLowerer extends ExprLowerer {
+  /** Lower a statement; its temporaries die at its end. */
   stmt(s: A.Stmt): void {
+    const mark = this.fb.tempMark();
+    this.stmtInner(s);
+    this.fb.release(mark);
+  }
+
+  private stmtInner(s: A.Stmt): void {
     this.fb.at(s.span);
     switch (s.kind) {
       case 'CompoundStmt':

@@ -116,6 +116,13 @@ export class KernelDriver implements CpuDriver {
     this.s[this.vbase + this.fp + FRAME_HDR + slot] = view;
   }
 
+  private clear(slot: number): void {
+    const o = this.base + K_HDR + (this.fp + FRAME_HDR + slot) * 2;
+    this.s[o] = 0;
+    this.s[o + 1] = 0;
+    this.s[this.vbase + this.fp + FRAME_HDR + slot] = 0;
+  }
+
   private pc(): number {
     return this.s[this.base + K_HDR + this.fp * 2 + 1]!;
   }
@@ -299,6 +306,12 @@ export class KernelDriver implements CpuDriver {
         }
         case Op.Fail:
           throw new KernelError(ins.failKind!, ins.message!);
+        case Op.Clear: {
+          const sl = ins.slots!;
+          for (let i = 0; i < sl.length; i++) this.clear(sl[i]!);
+          this.setPc(pc + 1);
+          break;
+        }
       }
     }
     void s;
