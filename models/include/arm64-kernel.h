@@ -84,7 +84,7 @@
 #define pte_mknoncont(pte)	__pte(pte_val(pte) & ~PTE_CONT)
 #define pte_mkcont(pte)		__pte(pte_val(pte) | PTE_CONT)
 #define pte_mkwrite_novma(pte)	__pte((pte_val(pte) | PTE_WRITE) & ~PTE_RDONLY)
-#define pte_mkwrite(pte)	pte_mkwrite_novma(pte)
+#define pte_mkwrite(pte, vma)	pte_mkwrite_novma(pte)
 #define pte_wrprotect(pte)	__pte((pte_val(pte) & ~PTE_WRITE) | PTE_RDONLY)
 #define pte_mkvalid(pte)	__pte(pte_val(pte) | PTE_VALID)
 #define set_pte_bit(pte, prot)	__pte(pte_val(pte) | pgprot_val(prot))
@@ -302,5 +302,46 @@ unsigned long init_mm = 0;
 
 #define VM_WARN_ON(x)		WARN_ON(x)
 #define VM_BUG_ON(x)		BUG_ON(x)
+
+/* Bit search (asm-generic/bitops/__ffs.h): undefined for 0, as in the kernel. */
+static inline unsigned long __ffs(unsigned long word)
+{
+	unsigned long num = 0;
+
+	while (!(word & 1)) {
+		word >>= 1;
+		num++;
+	}
+	return num;
+}
+
+/*
+ * TTBR switching (asm/mmu_context.h, mm/proc.S). ptmc's reserved_pg_dir is "no table":
+ * a walk from it faults at once, as one from an all-invalid table does.
+ */
+#define reserved_pg_dir		0UL
+
+static inline void cpu_set_reserved_ttbr0_nosync(void)
+{
+	write_sysreg(reserved_pg_dir, ttbr0_el1);
+}
+
+static inline void cpu_set_reserved_ttbr0(void)
+{
+	cpu_set_reserved_ttbr0_nosync();
+	isb();
+}
+
+/* idmap_cpu_replace_ttbr1: reserved TTBR1, isb, local TLB flush, then the new tables. */
+static inline void cpu_replace_ttbr1(unsigned long pgdp, unsigned long idmap)
+{
+	write_sysreg(reserved_pg_dir, ttbr1_el1);
+	isb();
+	__tlbi_range(vmalle1, 0, 0);
+	dsb(nsh);
+	isb();
+	write_sysreg(pgdp, ttbr1_el1);
+	isb();
+}
 
 #endif /* PTMC_ARM64_KERNEL_H */

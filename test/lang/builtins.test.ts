@@ -656,3 +656,41 @@ void t(void)
     }
   });
 });
+
+// Added with the TTBR helpers and __ffs of the prelude.
+import { C_TTBR as C_TTBR_, C_TTBR_PENDING as C_TTBR_PENDING_ } from '../../src/machine/layout.js';
+import { kernelSetup as kernelSetup_, linearMapOptions as linearMapOptions_, runSequential as runSequential_ } from '../helpers/kernel.js';
+import { newestWrite as newestWrite_ } from '../../src/machine/memory.js';
+
+describe('prelude: __ffs and TTBR switching', () => {
+  const run = (body: string, cpu: string) => {
+    const setup = kernelSetup_({ files: ['/m.c'], memFiles: new Map([['/m.c', body]]), cpus: [cpu] }, linearMapOptions_({ frames: 4, frameInit: { 0: { init: 'zero' }, 1: { init: 'zero' } } }));
+    return { setup, ...runSequential_(setup) };
+  };
+  it('__ffs finds the lowest set bit, 64-bit wide', () => {
+    const { setup, state } = run('unsigned long r0, r1;', 'r0 = __ffs(0x10UL); r1 = __ffs(1UL << 52);');
+    const m = setup.session.m;
+    const val = (name: string): number => state[newestWrite_(m, state, m.dataLoc(setup.driver.program.globals.find((g) => g.name === name)!.pa))]!;
+    expect(val('r0')).toBe(4);
+    expect(val('r1')).toBe(52);
+  });
+  it('cpu_replace_ttbr1 ends with the new root installed and nothing pending', () => {
+    const setup = kernelSetup_({ files: ['/m.c'], memFiles: new Map([['/m.c', '']]), cpus: [`cpu_replace_ttbr1(${setup0()}UL, 0);`] },
+      linearMapOptions_({ frames: 4, frameInit: { 0: { init: 'zero' }, 1: { init: 'zero' } } }));
+    const r = runRecorded(setup); // takes the local TLBI's completion too (dsb(nsh) waits for it)
+    expect(r.violations).toEqual([]);
+    const state = r.state;
+    const c = setup.session.m.layout.cpu(0);
+    expect(state[c + C_TTBR_ + 1]).toBe(2); // frame 1, stored as frame + 1
+    expect(state[c + C_TTBR_PENDING_ + 1]).toBe(0);
+  });
+  it('cpu_set_reserved_ttbr0 leaves TTBR0 with no table', () => {
+    const { setup, state } = run('', 'cpu_set_reserved_ttbr0();');
+    expect(state[setup.session.m.layout.cpu(0) + C_TTBR_]).toBe(0);
+  });
+});
+
+/** The PA of frame 1 on linearMapOptions' machine (frames start after the VA space). */
+function setup0(): number {
+  return (2 ** (12 + 3 * 2) / 4096 + 1) * 4096;
+}
