@@ -44,19 +44,20 @@ function seedSteps(ms: number): { runs: number; steps: number; seconds: number }
   return { runs, steps, seconds: (performance.now() - t0) / 1000 };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   seedSteps(300); // warm-up
   const seq = seedSteps(2000);
-  const scenarios = ['split-lockless-plain', 'split-bbm0-forced', 'split-lockless-cmpxchg'].map((name) => {
+  const scenarios = [];
+  for (const name of ['split-lockless-plain', 'split-bbm0-forced', 'split-lockless-cmpxchg']) {
     const l = load(join(root, 'scenarios', `${name}.yaml`));
     const t0 = performance.now();
-    const { result } = check(l, { reduction: true });
+    const { result } = await check(l, { reduction: true });
     const seconds = (performance.now() - t0) / 1000;
-    return { name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions, seconds: +seconds.toFixed(3) };
-  });
+    scenarios.push({ name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions, seconds: +seconds.toFixed(3) });
+  }
   const mutex = load(join(root, 'scenarios/slow/split-mutex.yaml'));
   const t1 = performance.now();
-  const big = check(mutex, { reduction: true, maxStates: 200_000 }).result;
+  const big = (await check(mutex, { reduction: true, maxStates: 200_000 })).result;
   const bigSeconds = (performance.now() - t1) / 1000;
   const result = {
     benchmark: 'kernel',
@@ -81,4 +82,4 @@ function main(): void {
   console.log(`  -> ${out}`);
 }
 
-main();
+void main();

@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import type { Overrides } from '../scenario/build.js';
 import { EXIT } from './exitCodes.js';
 import { writeWhole } from './output.js';
+import { progressLine } from './progress.js';
 import { check, load } from './run.js';
 
 export interface CheckArgs extends Overrides {
@@ -16,23 +17,23 @@ export interface CheckArgs extends Overrides {
   out?: string;
 }
 
-export function runCheck(a: CheckArgs): number {
+export async function runCheck(a: CheckArgs): Promise<number> {
   const l = load(a.scenario, a);
   let stop = false;
   const onInt = (): void => {
     stop = true;
   };
   process.once('SIGINT', onInt);
-  const tty = process.stderr.isTTY && !a.json;
+  const progress = progressLine(!a.json);
   const t0 = Date.now();
-  const outcome = check(l, {
+  const outcome = await check(l, {
     ...a,
     ...(a.timeout !== undefined ? { timeoutMs: a.timeout * 1000 } : {}),
     shouldStop: () => stop,
-    ...(tty ? { onProgress: (p) => process.stderr.write(`\r  ${p.states} states, ${Math.round(p.states / Math.max(1, p.elapsedMs) * 1000)} states/s, depth ${p.depth}, ${(p.elapsedMs / 1000).toFixed(1)} s   `) } : {}),
+    ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
   process.removeListener('SIGINT', onInt);
-  if (tty) process.stderr.write('\r' + ' '.repeat(70) + '\r');
+  progress?.stop();
   const r = outcome.result;
   const elapsed = (Date.now() - t0) / 1000;
   const mem = process.memoryUsage().rss;

@@ -14,8 +14,8 @@ const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const run = (f: () => number): void => {
-    code = f();
+  const run = async (f: () => number | Promise<number>): Promise<void> => {
+    code = await f();
   };
   const parser = yargs(argv)
     .scriptName('ptmc')

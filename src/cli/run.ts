@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { ConfigError } from '../arch/configError.js';
 import type { Violation } from '../check/property.js';
-import { explore, type ExploreResult } from '../explore/dfs.js';
+import { exploreAsync, type ExploreResult } from '../explore/dfs.js';
 import { eagerLocalSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
 import { format } from '../lang/diagnostics.js';
@@ -56,14 +56,14 @@ export interface CheckOutcome {
   trace?: Trace;
 }
 
-export function check(l: Loaded, o: CheckOptions): CheckOutcome {
+export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   const red = o.reduction ? eagerLocalSteps(l.built.driver) : NO_REDUCTION;
   const maxStates = o.maxStates ?? l.cutoffs.maxStates;
   const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
   const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);
   let result: ExploreResult;
   try {
-    result = explore(l.session, {
+    result = await exploreAsync(l.session, {
       reduction: red,
       ...(maxStates !== undefined ? { maxStates } : {}),
       ...(maxDepth !== undefined ? { maxDepth } : {}),

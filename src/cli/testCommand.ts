@@ -13,7 +13,7 @@ export function scenarioFiles(dir: string): string[] {
   }
 }
 
-export function runTest(dir: string, reduction: boolean): number {
+export async function runTest(dir: string, reduction: boolean): Promise<number> {
   let passed = 0;
   let failed = 0;
   for (const f of scenarioFiles(dir)) {
@@ -21,7 +21,7 @@ export function runTest(dir: string, reduction: boolean): number {
     try {
       const l = load(f);
       const t0 = Date.now();
-      const { result: r } = check(l, { reduction });
+      const { result: r } = await check(l, { reduction });
       const got = r.verdict === 'violation' ? r.violation!.kind : r.verdict;
       const ok = got === l.built.expect;
       if (ok) passed++;

@@ -61,7 +61,34 @@ interface Frame {
   reduced: boolean;
 }
 
+/** Run the search to its end in one go (tests, benchmarks). */
 export function explore(session: Session, opts: ExploreOptions = {}): ExploreResult {
+  const g = search(session, opts);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * Run the search, giving the event loop a turn every few milliseconds, so that Ctrl-C
+ * (a SIGINT listener setting shouldStop) is heard while it runs.
+ */
+export async function exploreAsync(session: Session, opts: ExploreOptions = {}): Promise<ExploreResult> {
+  const g = search(session, opts);
+  let last = Date.now();
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    if (Date.now() - last > 50) {
+      await new Promise((resolve) => setImmediate(resolve));
+      last = Date.now();
+    }
+  }
+}
+
+/** The search itself; it yields every 1024 transitions. */
+function* search(session: Session, opts: ExploreOptions): Generator<void, ExploreResult> {
   const { m, driver } = session;
   const reduction = opts.reduction ?? NO_REDUCTION;
   const maxStates = opts.maxStates ?? Infinity;
@@ -170,6 +197,7 @@ export function explore(session: Session, opts: ExploreOptions = {}): ExploreRes
       if (now > deadline) return cut('time limit');
       if (opts.shouldStop?.()) return cut('interrupted');
       opts.onProgress?.({ states: res.states, transitions: res.transitions, depth: stack.length, elapsedMs: now - t0 });
+      yield;
     }
     if (res.states >= maxStates) return cut(`${maxStates} states`);
     const i = top.next++;

@@ -2,7 +2,7 @@
 // a buggy flagship scenario is found, its trace replays, a stale trace is refused, and
 // bad input gets one line and exit status 2.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +62,21 @@ describe('ptmc check and replay', () => {
     const r = ptmc('check', scenario('one.yaml', GOOD));
     expect(r.out).toMatch(/^verified under the arm64 machine with 1 CPUs/);
     expect(r.code).toBe(0);
+  });
+});
+
+describe('interrupting a check', () => {
+  it('Ctrl-C prints what was explored, says incomplete, and exits 4', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'check', 'scenarios/slow/split-mutex.yaml'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(4);
+    expect(out).toMatch(/^INCOMPLETE: stopped at interrupted; nothing was verified/);
+    expect(out).toMatch(/states \d+, transitions \d+/);
+    expect(out).not.toMatch(/verified under/);
   });
 });
 

@@ -1,0 +1,30 @@
+// The progress line on stderr (states, states/s, depth, elapsed), drawn by cli-progress;
+// nothing at all when stderr is not a terminal.
+
+import { SingleBar } from 'cli-progress';
+
+export interface ProgressLine {
+  update(p: { states: number; depth: number; elapsedMs: number }): void;
+  stop(): void;
+}
+
+export function progressLine(enabled: boolean): ProgressLine | undefined {
+  if (!enabled || !process.stderr.isTTY) return undefined;
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: '  {states} states | {rate} states/s | depth {depth} | {secs} s',
+    hideCursor: true,
+    clearOnComplete: true,
+    fps: 5,
+  });
+  bar.start(1, 0, { states: 0, rate: 0, depth: 0, secs: '0.0' });
+  return {
+    update: (p) => bar.update(0, {
+      states: p.states.toLocaleString('en-US'),
+      rate: Math.round(p.states / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
+      depth: p.depth,
+      secs: (p.elapsedMs / 1000).toFixed(1),
+    }),
+    stop: () => bar.stop(),
+  };
+}
