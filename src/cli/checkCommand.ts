@@ -58,7 +58,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     lines.push(`  reduction: ${a.reduction ? `eager local steps (${r.eagerSteps} transitions not taken)` : 'none'}`);
     if (outcome.trace) {
       lines.push('', `trace (${outcome.trace.steps.length} steps), written to ${tracePath}; replay with: ptmc replay ${tracePath}`);
-      lines.push(...outcome.trace.rendered);
+      lines.push(...outcome.trace.rendered, '', `violation: ${r.violation!.kind}`, wrap(r.violation!.message));
     }
     process.stdout.write(lines.join('\n') + '\n');
   }

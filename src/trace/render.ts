@@ -12,6 +12,7 @@ import { A_COMMIT, A_PROG, A_TLBI, A_WALK } from '../machine/transitions.js';
 import { TLBI_NAMES } from '../machine/tlbi.js';
 import type { Machine } from '../machine/machine.js';
 import type { KernelDriver } from '../lang/runtime.js';
+import { renderEndState } from './tree.js';
 
 const hex = (n: number): string => '0x' + n.toString(16);
 
@@ -94,5 +95,6 @@ export function renderRun(session: Session, steps: readonly Step[]): string[] {
     const where = pos ? `${pos.fn}() ${pos.file.split('/').pop()}:${pos.line}` : '';
     lines.push(`${String(i + 1).padStart(4)} ${' '.repeat(2 * lane)}${who}: ${where}${where && evs.length ? ' | ' : ''}${evs.join('; ')}`);
   });
+  lines.push('', ...renderEndState(m, s));
   return lines;
 }
