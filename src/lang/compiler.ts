@@ -18,6 +18,8 @@ export interface CompileOptions {
   globalsBase: number;
   /** The text of a source file, to quote conditions in messages. */
   readSource?: (file: string) => string | undefined;
+  /** Functions run outside the CPUs' entries (the final predicate): they must exist. */
+  extraEntries?: readonly string[];
 }
 
 export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opts: CompileOptions): CompiledProgram {
@@ -80,7 +82,9 @@ export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opt
     }
     return f.id;
   });
-  return { functions, globals, entries };
+  const named: Record<string, number> = {};
+  for (const name of opts.extraEntries ?? []) named[name] = cx.functions.get(name)?.id ?? -1;
+  return { functions, globals, entries, named };
 }
 
 function compileFunction(cx: CompileContext, info: FunctionInfo): CompiledFunction {

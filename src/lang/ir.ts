@@ -95,4 +95,6 @@ export interface CompiledProgram {
   readonly globals: readonly GlobalVar[];
   /** Per CPU, the function it runs (a synthetic one holding the scenario's statements). */
   readonly entries: readonly number[];
+  /** Other entry points by name (the final predicate). */
+  readonly named?: Readonly<Record<string, number>>;
 }

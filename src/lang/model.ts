@@ -21,7 +21,13 @@ export interface ModelSpec {
   readonly cpus: readonly (string | null)[];
   /** Extra in-memory files (path -> text), e.g. for tests. */
   readonly memFiles?: ReadonlyMap<string, string>;
+  /** A kernel-C expression that must hold at every final state (the `final` property). */
+  readonly final?: string;
 }
+
+/** The synthetic function that evaluates a scenario's final predicate, and its result word. */
+export const FINAL_FUNCTION = '__ptmc_final';
+export const FINAL_RESULT = '__ptmc_final_result';
 
 export class ModelError extends Error {
   constructor(readonly diagnostics: readonly Diagnostic[]) {
@@ -66,6 +72,9 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
     lines.push(`void __ptmc_cpu${c}(void) { ${stmts} }`);
     return `__ptmc_cpu${c}`;
   });
+  if (spec.final !== undefined) {
+    lines.push(`unsigned long ${FINAL_RESULT};`, `void ${FINAL_FUNCTION}(void) { ${FINAL_RESULT} = !!(${spec.final}); }`);
+  }
   const text = lines.join('\n') + '\n';
   const read = (path: string): string | undefined => {
     if (path === entry) return text;
@@ -83,7 +92,7 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
   const diags = new DiagnosticList();
   for (const d of parsed.diagnostics) diags.add(d);
   if (parsed.ok) {
-    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read });
+    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, extraEntries: spec.final !== undefined ? [FINAL_FUNCTION] : [] });
     const all = diags.sorted();
     if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning') };
   }

@@ -195,6 +195,35 @@ export class KernelDriver implements CpuDriver {
     }
   }
 
+  /**
+   * Run function fnId on a returned CPU, reading the newest value of everything it loads
+   * (the last choice of each step): how the final predicate is evaluated on a final state.
+   * Returns the violations it raised.
+   */
+  runToEnd(m: Machine, s: Int32Array, cpu: number, fnId: number): { kind: string; message: string }[] {
+    this.bind(m, s, cpu);
+    s[this.base + K_STATUS] = RUNNING;
+    try {
+      this.push(fnId, -1, 0, []);
+      this.runLocal(cpu);
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      this.stop(cpu, e);
+    }
+    for (let guard = 0; !this.done(m, s, cpu) && guard < 1_000_000; guard++) {
+      const k = this.choices(m, s, cpu);
+      if (k === 0) {
+        this.pending.push({ kind: 'model-error', message: `CPU${cpu} blocked while evaluating the final predicate (a lock or a barrier)` });
+        break;
+      }
+      m.events.clear();
+      this.step(m, s, cpu, k - 1);
+    }
+    const out = this.pending.slice();
+    this.pending.length = 0;
+    return out;
+  }
+
   takeViolations(out: { kind: string; message: string }[]): void {
     for (const v of this.pending) out.push(v);
     this.pending.length = 0;

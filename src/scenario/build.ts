@@ -6,9 +6,12 @@ import { dirname, resolve } from 'node:path';
 import { DESCRIPTOR_NAMES, PTE_CONT, PTE_TABLE_BIT } from '../arch/arm64/bits.js';
 import { levelShift } from '../arch/arm64/geometry.js';
 import { ConfigError } from '../arch/configError.js';
-import { makeProperties, type Property, type ViolationKind } from '../check/index.js';
+import { makeProperties, type Property, type Violation, type ViolationKind } from '../check/index.js';
+import { commitStore, sbCount } from '../machine/cpu.js';
+import type { Machine } from '../machine/machine.js';
+import { newestWrite } from '../machine/memory.js';
 import { resolveMachineConfig, type MachineConfig, type MachineOptions } from '../machine/config.js';
-import { compileModel } from '../lang/model.js';
+import { compileModel, FINAL_FUNCTION, FINAL_RESULT } from '../lang/model.js';
 import { KernelDriver } from '../lang/runtime.js';
 import type { ScenarioFile } from './schema.js';
 
@@ -126,7 +129,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       return v < 0n ? framePa(Number(-1n - v)) | 3n : v; // a table descriptor (PMD_TYPE_TABLE)
     }),
   }]));
-  const spec = { files: modelFiles, defines: sc.model.defines, cpus: cpuText };
+  const spec = { files: modelFiles, defines: sc.model.defines, cpus: cpuText, ...(sc.check.final !== undefined ? { final: sc.check.final } : {}) };
   const { program } = compileModel(spec, resolveMachineConfig(options));
   options.dataWords = program.globals.map((gl) => gl.pa);
   options.dataInit = program.globals.map((gl) => gl.init);
@@ -134,6 +137,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   const names: ViolationKind[] = sc.check.properties ?? [
     'tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak', 'assert', 'model-error', 'deadlock',
     ...(sc.check.mapped.length || sc.check.never.length ? ['translation' as const] : []),
+    ...(sc.check.final !== undefined ? ['final' as const] : []),
   ];
   const probeOf = (va: number): number => probeVas.indexOf(va);
   const props = makeProperties(cfg, names, {
@@ -142,10 +146,37 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       never: sc.check.never.map(probeOf),
     },
   });
+  const driver = new KernelDriver(program, cfg.cpus);
+  if (names.includes('final')) {
+    if (sc.check.final === undefined) throw new ConfigError("check.properties: 'final' needs check.final, a kernel-C expression");
+    const resultPa = program.globals.find((gl) => gl.name === FINAL_RESULT)!.pa;
+    props.push(finalProperty(driver, sc.check.final, program.named![FINAL_FUNCTION]!, resultPa));
+  }
   const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
   const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
     `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'} per walker per VA, ${probeVas.length} probe VAs`;
-  return { cfg, driver: new KernelDriver(program, cfg.cpus), props, modelFiles, expect, parameters };
+  return { cfg, driver, props, modelFiles, expect, parameters };
+}
+
+/**
+ * The `final` property: at each final state, run the scenario's predicate on a copy of the
+ * state (on CPU 0, which has returned, reading the newest writes) and report it false.
+ */
+function finalProperty(driver: KernelDriver, expr: string, fnId: number, resultPa: number): Property {
+  return {
+    name: 'final',
+    onFinal(m: Machine, s: Int32Array, out: Violation[]): void {
+      const t = s.slice();
+      const problems = driver.runToEnd(m, t, 0, fnId);
+      if (problems.length) {
+        out.push({ kind: 'final', message: `the final predicate \`${expr}\` could not be evaluated: ${problems[0]!.message}` });
+        return;
+      }
+      while (sbCount(m, t, 0) > 0) commitStore(m, t, 0, 0);
+      const w = newestWrite(m, t, m.dataLoc(resultPa));
+      if (t[w] === 0 && t[w + 1] === 0) out.push({ kind: 'final', message: `the final predicate \`${expr}\` is false at this end state.` });
+    },
+  };
 }
 
 function protValue(name: string, field: string): bigint {

@@ -58,6 +58,8 @@ export const scenarioSchema = z.strictObject({
     properties: z.array(z.enum(PROPERTY_NAMES)).optional(),
     mapped: z.array(z.strictObject({ va: address, pa: address, writable: z.boolean().optional() })).default([]),
     never: z.array(address).default([]),
+    /** A kernel-C expression over the end state that must be true (the `final` property). */
+    final: z.string().min(1).optional(),
   }).default({ mapped: [], never: [] }),
   cutoffs: z.strictObject({
     maxStates: int.positive().optional(),

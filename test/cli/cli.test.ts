@@ -65,6 +65,24 @@ describe('ptmc check and replay', () => {
   });
 });
 
+describe('the final predicate', () => {
+  const withFinal = (expr: string): string =>
+    GOOD.replace(`files: [${MODEL}]`, `files: [${MODEL}, ${join(root, 'models/inspect.c')}]`) +
+    `check: { properties: [final], final: "${expr}" }\n`;
+  it('holds: verified', () => {
+    const r = ptmc('check', scenario('final-ok.yaml', withFinal('page_readonly(0x1000) && !page_readonly(0x2000)')));
+    expect(r.out).toMatch(/^verified/);
+    expect(r.code).toBe(0);
+  });
+  it('does not hold: a final violation whose trace replays', () => {
+    const out = join(tmp, 'final.trace.json');
+    const r = ptmc('check', scenario('final-bad.yaml', withFinal('page_readonly(0x2000)')), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toContain('the final predicate `page_readonly(0x2000)` is false');
+    expect(ptmc('replay', out).out).toContain('reproduced: final');
+  });
+});
+
 describe('interrupting a check', () => {
   it('Ctrl-C prints what was explored, says incomplete, and exits 4', async () => {
     const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'check', 'scenarios/slow/split-mutex.yaml'], { cwd: root });

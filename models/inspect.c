@@ -1,0 +1,65 @@
+/*
+ * Helpers for scenarios' final predicates: what the page tables (newest writes) say about
+ * an address. Plain kernel-C over the prelude's walkers; nothing here is kernel code.
+ */
+
+/* The leaf descriptor that maps addr, and its level (1 PUD, 2 PMD, 3 PTE; 0 if unmapped). */
+static unsigned long leaf_of(unsigned long addr, int *levelp)
+{
+	pud_t *pudp = pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr);
+	pud_t pud = pudp_get(pudp);
+	pmd_t *pmdp;
+	pmd_t pmd;
+	pte_t pte;
+
+	if (!pud_present(pud))
+		return 0;
+	if (pud_leaf(pud))
+		return pud_val(pud);
+	pmdp = pmd_offset(pudp, addr);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_present(pmd) || pmd_leaf(pmd))
+		return pmd_val(pmd);
+	pte = __ptep_get(pte_offset_kernel(pmdp, addr));
+	return pte_val(pte);
+}
+
+/* Whether addr is mapped read-only. */
+int page_readonly(unsigned long addr)
+{
+	unsigned long leaf = leaf_of(addr, NULL);
+
+	return pte_valid(leaf) && (leaf & PTE_RDONLY) && !(leaf & PTE_WRITE);
+}
+
+/* Whether every page of [start, end) is mapped by a level-3, non-contiguous PTE. */
+int all_pages(unsigned long start, unsigned long end)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		pud_t *pudp = pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr);
+		pmd_t *pmdp;
+		pte_t pte;
+
+		if (!pud_table(pudp_get(pudp)))
+			return 0;
+		pmdp = pmd_offset(pudp, addr);
+		if (!pmd_table(pmdp_get(pmdp)))
+			return 0;
+		pte = __ptep_get(pte_offset_kernel(pmdp, addr));
+		if (!pte_valid(pte) || pte_cont(pte))
+			return 0;
+	}
+	return 1;
+}
+
+/* Yang Shi's point: repainting [start, end) by splitting only at its ends. */
+int repaint_by_ends(unsigned long start, unsigned long end)
+{
+	int ret = split_leaf_mapping(start);
+
+	if (!ret)
+		ret = split_leaf_mapping(end);
+	return ret;
+}
