@@ -6,7 +6,6 @@
 // violation (Peled's conditions C0-C2). C3 (the cycle proviso) is kept by the driver:
 // a state whose eager successor is on the DFS stack is expanded fully.
 
-import { C_LAZY, C_LAZY_PENDING, C_TLBI_OUT } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
 import type { CpuDriver } from '../machine/transitions.js';
 
@@ -34,14 +33,4 @@ export function eagerLocalSteps(classify: StepClassifier): Reduction {
       return -1;
     },
   };
-}
-
-/** Whether barrier-queueing in lazy mode stays local: only while the CPU is in lazy mode. */
-export function lazyPending(m: Machine, s: Int32Array, cpu: number): boolean {
-  const c = m.layout.cpu(cpu);
-  return s[c + C_LAZY] !== 0 || s[c + C_LAZY_PENDING] !== 0;
-}
-
-export function tlbisOutstanding(m: Machine, s: Int32Array, cpu: number): number {
-  return s[m.layout.cpu(cpu) + C_TLBI_OUT]!;
 }

@@ -46,13 +46,13 @@ export class StmtLowerer extends ExprLowerer {
         this.fb.mark(end);
         return;
       }
-      case 'WhileStmt': return this.loop(null, s.cond, null, s.body, false);
-      case 'DoWhileStmt': return this.loop(null, s.cond, null, s.body, true);
+      case 'WhileStmt': return this.loop(s.cond, null, s.body, false);
+      case 'DoWhileStmt': return this.loop(s.cond, null, s.body, true);
       case 'ForStmt': {
         this.fb.enter();
         if (s.init?.kind === 'DeclStmt') this.stmt(s.init);
         else if (s.init) this.rvalue(s.init);
-        this.loop(null, s.cond, s.step, s.body, false);
+        this.loop(s.cond, s.step, s.body, false);
         this.fb.leave();
         return;
       }
@@ -97,8 +97,7 @@ export class StmtLowerer extends ExprLowerer {
     this.fb.jump(l);
   }
 
-  private loop(init: null, cond: A.Expr | null, step: A.Expr | null, body: A.Stmt, postTest: boolean): void {
-    void init;
+  private loop(cond: A.Expr | null, step: A.Expr | null, body: A.Stmt, postTest: boolean): void {
     const top = new Label();
     const next = new Label();
     const end = new Label();

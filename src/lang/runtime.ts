@@ -147,8 +147,8 @@ export class KernelDriver implements CpuDriver {
         continue;
       }
       try {
-        this.push(entry, -1, 0, []);
-        this.runLocal(cpu);
+        this.push(entry, -1, []);
+        this.runLocal();
       } catch (e) {
         if (!(e instanceof KernelError)) throw e;
         this.stop(cpu, e);
@@ -187,7 +187,7 @@ export class KernelDriver implements CpuDriver {
       machineStep(this, m, s, cpu, ins, choice);
       this.bind(m, s, cpu);
       this.setPc(this.pc() + 1);
-      this.runLocal(cpu);
+      this.runLocal();
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       this.bind(m, s, cpu);
@@ -204,8 +204,8 @@ export class KernelDriver implements CpuDriver {
     this.bind(m, s, cpu);
     s[this.base + K_STATUS] = RUNNING;
     try {
-      this.push(fnId, -1, 0, []);
-      this.runLocal(cpu);
+      this.push(fnId, -1, []);
+      this.runLocal();
     } catch (e) {
       if (!(e instanceof KernelError)) throw e;
       this.stop(cpu, e);
@@ -257,8 +257,7 @@ export class KernelDriver implements CpuDriver {
     return ins ? { fn: this.fn.name, file: ins.file, line: ins.line } : undefined;
   }
 
-  private push(fnId: number, resultSlot: number, argViewsOrZero: number, args: { v: bigint; view: number }[]): void {
-    void argViewsOrZero;
+  private push(fnId: number, resultSlot: number, args: { v: bigint; view: number }[]): void {
     const s = this.s;
     const callee = this.program.functions[fnId]!;
     const sp = s[this.base + K_SP]!;
@@ -301,9 +300,7 @@ export class KernelDriver implements CpuDriver {
   }
 
   /** Run local instructions until a machine op, the CPU's return, or a violation. */
-  runLocal(cpu: number): void {
-    void cpu;
-    const s = this.s;
+  runLocal(): void {
     for (let budget = LOCAL_BUDGET; budget > 0; budget--) {
       const pc = this.pc();
       const ins = this.fn.code[pc];
@@ -324,7 +321,7 @@ export class KernelDriver implements CpuDriver {
         case Op.Call: {
           const args = ins.args!.map((a, i) => ({ v: a(this.frame), view: this.depView(ins.argDeps![i]) }));
           this.setPc(pc + 1);
-          this.push(ins.callee!, ins.dst, 0, args);
+          this.push(ins.callee!, ins.dst, args);
           break;
         }
         case Op.Ret: {
@@ -343,7 +340,6 @@ export class KernelDriver implements CpuDriver {
         }
       }
     }
-    void s;
     throw new KernelError('model-error', `more than ${LOCAL_BUDGET} instructions without touching shared memory: an endless local loop?`);
   }
 }

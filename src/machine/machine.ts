@@ -5,7 +5,7 @@ import { levelShift } from '../arch/arm64/geometry.js';
 import { splitDesc } from '../arch/arm64/decode.js';
 import type { MachineConfig } from './config.js';
 import { EventBuffer } from './events.js';
-import { C_TTBR, G_TIME, Layout, MEM_ENTRY, type ExtraRegion } from './layout.js';
+import { C_TTBR, G_TIME, Layout, type ExtraRegion } from './layout.js';
 
 export const FRAME_FREE = 0;
 export const FRAME_USED = 1;
@@ -56,7 +56,6 @@ export class Machine {
       s[L.cpu(c) + C_TTBR] = this.cfg.ttbr0 + 1;
       s[L.cpu(c) + C_TTBR + 1] = this.cfg.ttbr1 + 1;
     }
-    void MEM_ENTRY;
     return s;
   }
 

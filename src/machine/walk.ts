@@ -4,11 +4,11 @@
 // cache, a valid leaf fills the TLB, an invalid one ends the walk with a fault that the CPU
 // may still use as an early translation result until its next isb.
 
-import { DESC_INVALID, DESC_LEAF, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
+import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
 import { Ev } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, PROBE_ENTRY, W_UNINIT, WC_ENTRY,
+  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
@@ -150,7 +150,6 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     s[w + P_WATTRS] = attrs;
     return;
   }
-  void DESC_LEAF;
   const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
   if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level);
   const size = leafSizeLog2(m, level, hi);
@@ -208,4 +207,3 @@ export function clearWalk(s: Int32Array, w: number): void {
   s[w + P_WSTART] = 0;
 }
 
-export { PROBE_ENTRY };
