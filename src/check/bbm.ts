@@ -1,20 +1,22 @@
-// Break-before-make, per VA (Arm ARM D8.16 "Translation table entry changes"; casemate's
-// descriptor states). On each commit to a live descriptor, compare every probe VA's
+// Break-before-make, per VA (Arm ARM D8.16 "Translation table entry changes"; the break
+// states follow casemate). On each commit to a live descriptor, compare every probe VA's
 // translation under the newest writes just before and just after:
 //   valid -> valid with a different output address or memory attributes: violation;
 //   valid -> valid with only a different size: needs BBM level 2-noabort;
-//   valid -> invalid: the break starts; the descriptor is "invalid-unclean" until the
-//     writer's dsb, a TLBI covering the VA, and the TLBI issuer's dsb(ish) have happened;
-//   invalid -> valid while the break is not complete: violation.
+//   valid -> invalid: the VA's break starts; it is unclean until the writer's dsb, then a
+//     TLBI covering the VA issued by a CPU whose dsb'd view includes the invalid write
+//     (all levels if a table entry was broken), then that issuer's dsb(ish);
+//   invalid -> valid while the VA's break is not complete: violation, whichever level the
+//     new entry is written at.
 // Permission-only changes are allowed.
 
-import { DESC_TABLE, descKind } from '../arch/arm64/decode.js';
-import { ATTR_MEMORY_MASK } from '../arch/arm64/decode.js';
+import { ATTR_MEMORY_MASK, DESC_TABLE, descKind } from '../arch/arm64/decode.js';
+import type { MachineConfig } from '../machine/config.js';
 import { DSB_FULL } from '../machine/cpu.js';
 import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
 import { liveStarts, Translation, translateLatest } from '../machine/latest.js';
+import { C_VDSB, G_TIME } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
-import type { MachineConfig } from '../machine/config.js';
 import { TLBI_ALL, TLBI_VA_LAST } from '../machine/tlbi.js';
 import { descName, hex, locName, vaName } from './describe.js';
 import type { Property, Violation } from './property.js';
@@ -23,34 +25,35 @@ const CLEAN = 0;
 const UNCLEAN = 1; // written invalid; needs the writer's dsb
 const DSBD = 2; // needs a TLBI for the VA
 const TLBID = 3; // needs the TLBI issuer's dsb(ish)
-// Per-location record: state, writer, VA page, (level | region << 4 | wasTable << 5), TLBI issuer.
+// Per probe VA: state, writer, wasTable, TLBI issuer, view of the invalid write.
 const REC = 5;
+const R_VIEW = 4;
 const STATE_NAMES = ['clean', 'invalid-unclean (no dsb yet)', 'invalid, dsb done, no TLBI yet', 'invalid, TLBI issued, no dsb(ish) after it'];
 
 const before = new Translation();
 const after = new Translation();
 
 export function bbmProperty(cfg: MachineConfig): Property {
-  const size = cfg.frames * cfg.geometry.entries * REC;
+  const probes = cfg.probes.length;
   return {
     name: 'bbm',
-    regions: [{ name: 'bbm', size }],
-    onEvents(m2: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
-      const base = m2.layout.region('bbm');
+    regions: [{ name: 'bbm', size: probes * REC, viewOffsets: Array.from({ length: probes }, (_, p) => p * REC + R_VIEW) }],
+    onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
+      const base = m.layout.region('bbm');
       for (let i = 0; i < events.length; i++) {
         const ev = events.items[i]!;
-        if (ev.kind === Ev.Commit && ev.loc < m2.layout.tableLocs) onCommit(m2, s, base, ev, out);
-        else if (ev.kind === Ev.Dsb) onDsb(m2, s, base, ev);
-        else if (ev.kind === Ev.TlbiIssue) onTlbi(m2, s, base, ev);
+        if (ev.kind === Ev.Commit && ev.loc < m.layout.tableLocs) onCommit(m, s, base, ev, out);
+        else if (ev.kind === Ev.Dsb) onDsb(m, s, base, ev);
+        else if (ev.kind === Ev.TlbiIssue) onTlbi(m, s, base, ev);
       }
     },
   };
 }
 
 function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out: Violation[]): void {
-  const r = base + ev.loc * REC;
   for (let p = 0; p < m.layout.probes; p++) {
     const pr = m.cfg.probes[p]!;
+    const r = base + p * REC;
     const starts = liveStarts(m, s, pr.region, pr.vaPage, p);
     for (let i = 0; i < starts.length; i += 3) {
       translateLatest(m, s, starts[i]!, starts[i + 1]!, starts[i + 2]!, pr.vaPage, ev.loc, ev.oldLo, ev.oldHi, before);
@@ -72,11 +75,11 @@ function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out
         if (s[r] === CLEAN) {
           s[r] = UNCLEAN;
           s[r + 1] = ev.cpu;
-          s[r + 2] = pr.vaPage;
-          s[r + 3] = level | (pr.region << 4) | (descKind(ev.oldLo, ev.oldHi, level) === DESC_TABLE ? 32 : 0);
+          s[r + 2] = descKind(ev.oldLo, ev.oldHi, level) === DESC_TABLE ? 1 : 0;
+          s[r + R_VIEW] = s[G_TIME]!; // the invalid write is the newest one
         }
       } else if (!before.valid && after.valid && s[r] !== CLEAN) {
-        out.push({ kind: 'bbm', message: `${what()}: a valid entry was made before the break was complete (the descriptor is ${STATE_NAMES[s[r]!]}).` });
+        out.push({ kind: 'bbm', message: `${what()}: a valid entry was made before the break of this VA was complete (it is ${STATE_NAMES[s[r]!]}).` });
         return;
       }
     }
@@ -84,33 +87,28 @@ function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out
 }
 
 function onDsb(m: Machine, s: Int32Array, base: number, ev: MachineEvent): void {
-  for (let loc = 0; loc < m.layout.tableLocs; loc++) {
-    const r = base + loc * REC;
+  for (let p = 0; p < m.layout.probes; p++) {
+    const r = base + p * REC;
     if (s[r] === UNCLEAN && s[r + 1] === ev.cpu) s[r] = DSBD;
-    else if (s[r] === TLBID && s[r + 4] === ev.cpu && ev.a === DSB_FULL) {
-      s.fill(0, r, r + REC);
-    }
+    else if (s[r] === TLBID && s[r + 3] === ev.cpu && ev.a === DSB_FULL) s.fill(0, r, r + REC);
   }
 }
 
 function onTlbi(m: Machine, s: Int32Array, base: number, ev: MachineEvent): void {
   // A local TLBI reaches only its issuer: other CPUs may still hold the old entry.
   if (ev.c === 0 && m.layout.cpus > 1) return;
-  for (let loc = 0; loc < m.layout.tableLocs; loc++) {
-    const r = base + loc * REC;
-    if (s[r] !== DSBD) continue;
-    const info = s[r + 3]!;
-    const level = info & 15;
-    const region = (info >> 4) & 1;
-    const wasTable = (info & 32) !== 0;
+  // The TLBI orders later walks only after what its issuer had ordered by a dsb.
+  const issuerView = s[m.layout.cpu(ev.cpu) + C_VDSB]!;
+  for (let p = 0; p < m.layout.probes; p++) {
+    const r = base + p * REC;
+    if (s[r] !== DSBD || issuerView < s[r + R_VIEW]!) continue;
+    const pr = m.cfg.probes[p]!;
     if (ev.a !== TLBI_ALL) {
-      if (ev.b !== region) continue;
-      if (wasTable && ev.a === TLBI_VA_LAST) continue; // last-level TLBIs leave walk caches
-      const sh = 2 ** m.pagesLog2[level]!;
-      const base = Math.floor(s[r + 2]! / sh) * sh;
-      if (!(ev.va < base + sh && base < ev.va + ev.level)) continue;
+      if (ev.b !== pr.region) continue;
+      if (s[r + 2] && ev.a === TLBI_VA_LAST) continue; // last-level TLBIs leave walk caches
+      if (!(pr.vaPage >= ev.va && pr.vaPage < ev.va + ev.level)) continue;
     }
     s[r] = TLBID;
-    s[r + 4] = ev.cpu;
+    s[r + 3] = ev.cpu;
   }
 }
