@@ -19,8 +19,8 @@ export function runReplay(path: string): number {
   const stale = staleness(t, SEMANTICS_VERSION);
   if (stale.length) throw new InputError(`${path}: refusing to replay a stale trace: ${stale.join('; ')}`);
   const l = load(t.scenario, t.options as never);
+  const found = replaySteps(l, t.steps); // checks every step is possible before anything is printed
   process.stdout.write(renderRun(l.session, t.steps).join('\n') + '\n');
-  const found = replaySteps(l, t.steps);
   const same = found.find((v) => v.kind === t.violation.kind);
   if (same) {
     process.stdout.write(`\nreproduced: ${same.kind}\n  ${same.message}\n`);

@@ -104,16 +104,21 @@ export function replaySteps(l: Loaded, steps: Trace['steps']): Violation[] {
   const s = session.initialState();
   const found: Violation[] = [...session.initialViolations];
   if (steps.length === 0 && found.length) return found;
-  for (const st of steps) {
+  const list = new ActionList();
+  steps.forEach((st, i) => {
+    enumerate(session.m, session.driver, s, list);
+    let ok = false;
+    for (let k = 0; k < list.length && !ok; k++)
+      ok = list.kind(k) === st.kind && list.cpu(k) === st.cpu && list.arg(k) === st.arg && list.choice(k) === st.choice;
+    if (!ok) throw new InputError(`${l.path}: the trace's step ${i + 1} (${JSON.stringify(st)}) is not possible in this scenario: not a trace of it`);
     found.length = 0;
     session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
-  }
+  });
   if (found.length) return found;
   // Final-state properties (leak) and deadlocks are judged at the state the path reaches.
   const { m, driver } = session;
   if (isFinal(m, driver, s)) session.finalViolations(s, found);
   else {
-    const list = new ActionList();
     enumerate(m, driver, s, list);
     let progress = false;
     for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;

@@ -63,7 +63,7 @@ export function machineMacros(cfg: MachineConfig): Record<string, string> {
   return out;
 }
 
-export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: CompiledProgram; warnings: Diagnostic[] } {
+export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: CompiledProgram; warnings: Diagnostic[]; files: string[] } {
   const prelude = join(projectRoot(), 'models', 'include', 'arm64-kernel.h');
   const entry = '<scenario>';
   const lines = [`#include "${prelude}"`, ...spec.files.map((f) => `#include "${resolve(f)}"`)];
@@ -76,12 +76,15 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
     lines.push(`unsigned long ${FINAL_RESULT};`, `void ${FINAL_FUNCTION}(void) { ${FINAL_RESULT} = !!(${spec.final}); }`);
   }
   const text = lines.join('\n') + '\n';
+  const opened = new Set<string>();
   const read = (path: string): string | undefined => {
     if (path === entry) return text;
     const mem = spec.memFiles?.get(path);
     if (mem !== undefined) return mem;
     try {
-      return readFileSync(path, 'utf8');
+      const t = readFileSync(path, 'utf8');
+      opened.add(path);
+      return t;
     } catch {
       return undefined;
     }
@@ -94,7 +97,7 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
   if (parsed.ok) {
     const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, extraEntries: spec.final !== undefined ? [FINAL_FUNCTION] : [] });
     const all = diags.sorted();
-    if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning') };
+    if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning'), files: [...opened] };
   }
   throw new ModelError(diags.sorted());
 }

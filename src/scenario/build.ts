@@ -25,6 +25,7 @@ export interface BuiltScenario {
   readonly cfg: MachineConfig;
   readonly driver: KernelDriver;
   readonly props: Property[];
+  /** Every file the compiled model was read from (prelude and includes included). */
   readonly modelFiles: string[];
   /** "verified" or the expected violation kind. */
   readonly expect: string;
@@ -130,7 +131,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     }),
   }]));
   const spec = { files: modelFiles, defines: sc.model.defines, cpus: cpuText, ...(sc.check.final !== undefined ? { final: sc.check.final } : {}) };
-  const { program } = compileModel(spec, resolveMachineConfig(options));
+  const { program, files } = compileModel(spec, resolveMachineConfig(options));
   options.dataWords = program.globals.map((gl) => gl.pa);
   options.dataInit = program.globals.map((gl) => gl.init);
   const cfg = resolveMachineConfig(options);
@@ -154,8 +155,9 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   }
   const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
   const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
-    `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'} per walker per VA, ${probeVas.length} probe VAs`;
-  return { cfg, driver, props, modelFiles, expect, parameters };
+    `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probeVas.map((v) => '0x' + v.toString(16)).join(', ')}`;
+  // Every file the model read (the prelude and #includes too): a trace is stale if any changed.
+  return { cfg, driver, props, modelFiles: files, expect, parameters };
 }
 
 /**

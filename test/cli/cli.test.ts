@@ -58,6 +58,16 @@ describe('ptmc check and replay', () => {
     expect(r.err).toMatch(/has changed since the trace was made/);
   });
 
+  it('refuses a trace with an impossible step (exit 2)', () => {
+    const t = JSON.parse(readFileSync(trace, 'utf8'));
+    t.steps[3].choice = 99;
+    const bad = join(tmp, 'bad-step.trace.json');
+    writeFileSync(bad, JSON.stringify(t));
+    const r = ptmc('replay', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/step 4 .* is not possible in this scenario/);
+  });
+
   it('verifies a one-CPU permission change', () => {
     const r = ptmc('check', scenario('one.yaml', GOOD));
     expect(r.out).toMatch(/^verified under the arm64 machine with 1 CPUs/);
