@@ -289,7 +289,7 @@ static inline phys_addr_t pgd_pgtable_alloc_init_mm(enum pgtable_type pgtable_ty
 #define system_supports_bbml2_noabort()	PTMC_BBML2_NOABORT
 #endif
 
-/* Locks: a word of shared memory, taken with an acquire RMW and released with a release store. */
+/* Locks: a word of shared memory, taken with a fully ordered RMW and released with a release store. */
 #define DEFINE_MUTEX(name)	unsigned long name = 0
 #define DEFINE_SPINLOCK(name)	unsigned long name = 0
 #define mutex_lock(l)		__ptmc_lock(l)
