@@ -3,7 +3,7 @@
 // for users: it keeps every state in a JS Map.
 
 import type { Violation, ViolationKind } from '../check/property.js';
-import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import type { Session } from './session.js';
 
@@ -60,7 +60,7 @@ export function bruteForce(session: Session, opts: BruteForceOptions = {}): Brut
     }
     enumerate(m, driver, s, actions);
     let progress = false;
-    for (let i = 0; i < actions.length; i++) if (actions.kind(i) !== 4) progress = true;
+    for (let i = 0; i < actions.length; i++) if (actions.kind(i) !== A_WALK) progress = true;
     if (!progress && !isFinal(m, driver, s)) {
       report({ kind: 'deadlock', message: 'no CPU can take a step and not every CPU has returned' }, pathTo(key));
     }

@@ -7,11 +7,10 @@
 
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
-import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TQ_ENTRY } from './layout.js';
+import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
 import { clearWalk, walkerBase } from './walk.js';
-import { TLB_ENTRY, WC_ENTRY } from './layout.js';
 
 /** By VA, all levels: vae1is / vaae1is (__flush_tlb_kernel_pgtable). */
 export const TLBI_VA = 1;
