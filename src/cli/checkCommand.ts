@@ -52,7 +52,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     const lines: string[] = [];
     if (r.verdict === 'verified') lines.push(`verified under the ${l.built.cfg.profile} machine with ${l.built.parameters}`);
     else if (r.verdict === 'violation') lines.push(`VIOLATION: ${r.violation!.kind}`, '', wrap(r.violation!.message), '');
-    else lines.push(`INCOMPLETE: stopped at ${r.cutoff}; nothing was verified (${l.built.parameters})`);
+    else lines.push(`INCOMPLETE: cut off at ${r.cutoff}; nothing was verified (${l.built.parameters})`);
     lines.push(`  states ${r.states}, transitions ${r.transitions}, final states ${r.finalStates}, max depth ${r.maxDepth}`);
     lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
     lines.push(`  reduction: ${a.reduction ? `eager local steps (${r.eagerSteps} transitions not taken)` : 'none'}`);

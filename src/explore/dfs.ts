@@ -3,6 +3,7 @@
 // depth, time, an abort signal) make the verdict incomplete, never verified.
 
 import type { Violation } from '../check/property.js';
+import { CapacityError } from '../machine/errors.js';
 import { hashState } from '../machine/hash.js';
 import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
@@ -147,7 +148,14 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         return fail(found[found.length - 1]!, path);
       }
     }
-    enumerate(m, driver, s, list);
+    try {
+      enumerate(m, driver, s, list);
+    } catch (e) {
+      if (!(e instanceof CapacityError)) throw e;
+      if (res.verdict === 'verified') res.verdict = 'incomplete';
+      res.cutoff ??= `a machine bound: ${e.message}`;
+      return null; // this state is a leaf of the search
+    }
     let progress = false;
     for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
     if (!progress && !final) {
@@ -195,7 +203,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     if ((++tick & 1023) === 0) {
       const now = Date.now();
       if (now > deadline) return cut('time limit');
-      if (opts.shouldStop?.()) return cut('interrupted');
+      if (opts.shouldStop?.()) return cut('interrupted (Ctrl-C)');
       opts.onProgress?.({ states: res.states, transitions: res.transitions, depth: stack.length, elapsedMs: now - t0 });
       yield;
     }
@@ -203,13 +211,22 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     const i = top.next++;
     const step: Step = { kind: top.actions[i * 4]!, cpu: top.actions[i * 4 + 1]!, arg: top.actions[i * 4 + 2]!, choice: top.actions[i * 4 + 3]! };
     if (stack.length > maxDepth) {
-      res.verdict = 'incomplete';
-      res.cutoff = `depth ${maxDepth}`;
+      if (res.verdict === 'verified') res.verdict = 'incomplete';
+      res.cutoff ??= `depth ${maxDepth}`;
       continue;
     }
     const t = top.state.slice();
     found.length = 0;
-    session.step(t, step.kind, step.cpu, step.arg, step.choice, found);
+    try {
+      session.step(t, step.kind, step.cpu, step.arg, step.choice, found);
+    } catch (e) {
+      if (!(e instanceof CapacityError)) throw e;
+      // A bound of the state layout: this branch is cut (the verdict can no longer be
+      // "verified"), the others are still searched for violations.
+      if (res.verdict === 'verified') res.verdict = 'incomplete';
+      res.cutoff ??= `a machine bound: ${e.message}`;
+      continue;
+    }
     res.transitions++;
     if (found.length) {
       const path = pathOf(step);

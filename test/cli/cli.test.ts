@@ -102,7 +102,7 @@ describe('interrupting a check', () => {
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(4);
-    expect(out).toMatch(/^INCOMPLETE: stopped at interrupted; nothing was verified/);
+    expect(out).toMatch(/^INCOMPLETE: cut off at interrupted \(Ctrl-C\); nothing was verified/);
     expect(out).toMatch(/states \d+, transitions \d+/);
     expect(out).not.toMatch(/verified under/);
   });
