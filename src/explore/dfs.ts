@@ -4,7 +4,7 @@
 
 import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
-import { hashState } from '../machine/hash.js';
+import { hashDelta, hashState } from '../machine/hash.js';
 import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import { NO_REDUCTION, type Reduction } from './reduction.js';
@@ -60,6 +60,9 @@ interface Frame {
   key: string;
   /** Only the eager step is being explored from this state. */
   reduced: boolean;
+  /** The state's fingerprint lanes (successors' are computed from them). */
+  ha: number;
+  hb: number;
 }
 
 /** Run the search to its end in one go (tests, benchmarks). */
@@ -105,6 +108,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
   };
   const stack: Frame[] = [];
+  const hv = new Int32Array(2);
   const pathOf = (extra?: Step): Step[] => {
     const p = stack.slice(1).map((f) => f.taken!);
     if (extra) p.push(extra);
@@ -130,8 +134,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   };
 
   /** Visit state s (reached by `taken`); returns a violation result or null. */
-  const enter = (s: Int32Array, taken: Step | null): ExploreResult | null => {
-    const [a, b] = hashState(s);
+  const enter = (s: Int32Array, taken: Step | null, a: number, b: number): ExploreResult | null => {
     if (!visited.add(a, b)) return null;
     res.states++;
     const key = `${a}:${b}`;
@@ -142,7 +145,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       found.length = 0;
       session.finalViolations(s, found);
       if (found.length) {
-        stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false });
+        stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
         const path = pathOf();
         for (const v of found.slice(0, -1)) record(v, path);
         return fail(found[found.length - 1]!, path);
@@ -159,7 +162,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     let progress = false;
     for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
     if (!progress && !final) {
-      stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false });
+      stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
       return fail({ kind: 'deadlock', message: 'No CPU can take a step, and not every CPU has returned (a lock never released, or a CPU waiting on a barrier that cannot complete).' }, pathOf());
     }
     let actions = list.data.slice(0, list.length * 4);
@@ -177,7 +180,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         }
       }
     }
-    stack.push({ state: s, actions, count, next: 0, taken, key, reduced });
+    stack.push({ state: s, actions, count, next: 0, taken, key, reduced, ha: a, hb: b });
     onStack.add(key);
     if (stack.length - 1 > res.maxDepth) res.maxDepth = stack.length - 1;
     return null;
@@ -189,7 +192,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     const r = fail(session.initialViolations[session.initialViolations.length - 1]!, []);
     if (r) return r;
   }
-  const r0 = enter(s0, null);
+  const [h0a, h0b] = hashState(s0);
+  let scratch = new Int32Array(s0.length);
+  const r0 = enter(s0, null, h0a, h0b);
   if (r0) return r0;
   if (res.violations.size && !stack.length) return finish();
   let tick = 0;
@@ -215,7 +220,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       res.cutoff ??= `depth ${maxDepth}`;
       continue;
     }
-    const t = top.state.slice();
+    // Most successors were seen before: step a reused buffer, and keep it only if new.
+    const t = scratch;
+    t.set(top.state);
     found.length = 0;
     try {
       session.step(t, step.kind, step.cpu, step.arg, step.choice, found);
@@ -235,10 +242,10 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       if (r) return r;
       continue;
     }
+    hashDelta(top.state, t, top.ha, top.hb, hv);
     if (top.reduced) {
       // Cycle proviso: an eager step back onto the stack must not hide the other actions.
-      const [a, b] = hashState(t);
-      if (onStack.has(`${a}:${b}`)) {
+      if (onStack.has(`${hv[0]}:${hv[1]}`)) {
         enumerate(m, driver, top.state, list);
         top.actions = list.data.slice(0, list.length * 4);
         top.count = list.length;
@@ -247,8 +254,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         continue;
       }
     }
-    const r = enter(t, step);
+    const r = enter(t, step, hv[0]!, hv[1]!);
     if (r) return r;
+    if (stack.length && stack[stack.length - 1]!.state === t) scratch = new Int32Array(t.length);
   }
   return finish();
 

@@ -1,22 +1,58 @@
-// State hashing: two independent 32-bit multiply-xorshift lanes over every word, read as
-// one 64-bit fingerprint. Equal states hash equal by construction (the layout is canonical).
+// State fingerprints: a Zobrist-style additive hash, the sum over nonzero words of a mix of
+// (index, value), in two independent 32-bit lanes read as one 64-bit fingerprint. Equal
+// states hash equal by construction (the layout is canonical), and a successor's hash is
+// its parent's plus the change of the words that differ (hashDelta), so the search pays a
+// compare per word instead of a mix.
 
-export function hashState(s: Int32Array): [number, number] {
-  let h1 = 0x9e3779b9 | 0;
-  let h2 = 0x85ebca6b | 0;
-  for (let i = 0; i < s.length; i++) {
-    const w = s[i]!;
-    h1 = Math.imul(h1 ^ w, 0x01000193);
-    h1 ^= h1 >>> 15;
-    h2 = Math.imul(h2 + w, 0x5bd1e995);
-    h2 ^= h2 >>> 13;
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
-  return [h1 ^ (h1 >>> 13), h2 ^ (h2 >>> 16)];
+function lane1(i: number, v: number): number {
+  let h = Math.imul(v ^ Math.imul(i, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
 }
 
-/** The fingerprint as a string key (for sets in tests and the brute-force enumerator). */
+function lane2(i: number, v: number): number {
+  let h = Math.imul(v + Math.imul(i + 1, 0x7feb352d), 0x846ca68b);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x27d4eb2f);
+  return h ^ (h >>> 13);
+}
+
+export function hashState(s: Int32Array): [number, number] {
+  let a = 0;
+  let b = 0;
+  for (let i = 0; i < s.length; i++) {
+    const v = s[i]!;
+    if (v !== 0) {
+      a = (a + lane1(i, v)) | 0;
+      b = (b + lane2(i, v)) | 0;
+    }
+  }
+  return [a, b];
+}
+
+/** The hash of child, given its parent and the parent's hash; out receives [a, b]. */
+export function hashDelta(parent: Int32Array, child: Int32Array, pa: number, pb: number, out: Int32Array): void {
+  let a = pa;
+  let b = pb;
+  for (let i = 0; i < child.length; i++) {
+    const p = parent[i]!;
+    const c = child[i]!;
+    if (p === c) continue;
+    if (p !== 0) {
+      a = (a - lane1(i, p)) | 0;
+      b = (b - lane2(i, p)) | 0;
+    }
+    if (c !== 0) {
+      a = (a + lane1(i, c)) | 0;
+      b = (b + lane2(i, c)) | 0;
+    }
+  }
+  out[0] = a;
+  out[1] = b;
+}
+
+/** The fingerprint as a string key (for sets in tests). */
 export function stateKey(s: Int32Array): string {
   const [a, b] = hashState(s);
   return (a >>> 0).toString(36) + ':' + (b >>> 0).toString(36);
