@@ -51,9 +51,3 @@ export function hashDelta(parent: Int32Array, child: Int32Array, pa: number, pb:
   out[0] = a;
   out[1] = b;
 }
-
-/** The fingerprint as a string key (for sets in tests). */
-export function stateKey(s: Int32Array): string {
-  const [a, b] = hashState(s);
-  return (a >>> 0).toString(36) + ':' + (b >>> 0).toString(36);
-}
