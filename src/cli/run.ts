@@ -7,8 +7,8 @@ import type { Violation } from '../check/property.js';
 import { exploreAsync, type ExploreResult } from '../explore/dfs.js';
 import { eagerLocalSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
-import { format } from '../lang/diagnostics.js';
-import { ModelError } from '../lang/model.js';
+import { format, type Diagnostic } from '../lang/diagnostics.js';
+import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
@@ -44,9 +44,18 @@ export function load(path: string, over: Overrides = {}): Loaded {
   } catch (e) {
     if (e instanceof ScenarioError) throw new InputError(e.message);
     if (e instanceof ConfigError) throw new InputError(`${path}: ${e.message}`);
-    if (e instanceof ModelError) throw new InputError(e.diagnostics.filter((d) => d.severity === 'error').map(format).join('\n'));
+    if (e instanceof ModelError) throw new InputError(e.diagnostics.filter((d) => d.severity === 'error').map((d) => scenarioPlace(path, d, e.scenarioLines)).join('\n'));
     throw e;
   }
+}
+
+/**
+ * A diagnostic in the scenario's own kernel-C (the CPUs' statements, the final predicate)
+ * is placed by scenario field; one in a model file keeps its file:line:col.
+ */
+function scenarioPlace(path: string, d: Diagnostic, lines: Readonly<Record<number, string>>): string {
+  if (d.span.file !== SCENARIO_FILE) return format(d);
+  return `${path}: ${lines[d.span.line] ?? 'cpus'}: error PT${d.code}: ${d.message}`;
 }
 
 export interface CheckOutcome {

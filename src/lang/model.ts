@@ -25,12 +25,19 @@ export interface ModelSpec {
   readonly final?: string;
 }
 
+/** The name of the synthetic file holding the scenario's own kernel-C. */
+export const SCENARIO_FILE = '<scenario>';
+
 /** The synthetic function that evaluates a scenario's final predicate, and its result word. */
 export const FINAL_FUNCTION = '__ptmc_final';
 export const FINAL_RESULT = '__ptmc_final_result';
 
 export class ModelError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
+  /**
+   * @param scenarioLines which scenario field each line of the synthetic SCENARIO_FILE
+   * comes from (the CPUs' statements, the final predicate), for placing its errors.
+   */
+  constructor(readonly diagnostics: readonly Diagnostic[], readonly scenarioLines: Readonly<Record<number, string>> = {}) {
     super(diagnostics.filter((d) => d.severity === 'error').map(format).join('\n'));
     this.name = 'ModelError';
   }
@@ -65,15 +72,18 @@ export function machineMacros(cfg: MachineConfig): Record<string, string> {
 
 export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: CompiledProgram; warnings: Diagnostic[]; files: string[] } {
   const prelude = join(projectRoot(), 'models', 'include', 'arm64-kernel.h');
-  const entry = '<scenario>';
+  const entry = SCENARIO_FILE;
   const lines = [`#include "${prelude}"`, ...spec.files.map((f) => `#include "${resolve(f)}"`)];
+  const lineFields: Record<number, string> = {};
   const names = spec.cpus.map((stmts, c) => {
     if (stmts === null) return null;
     lines.push(`void __ptmc_cpu${c}(void) { ${stmts} }`);
+    lineFields[lines.length] = `cpus.${c}`;
     return `__ptmc_cpu${c}`;
   });
   if (spec.final !== undefined) {
     lines.push(`unsigned long ${FINAL_RESULT};`, `void ${FINAL_FUNCTION}(void) { ${FINAL_RESULT} = !!(${spec.final}); }`);
+    lineFields[lines.length] = 'check.final';
   }
   const text = lines.join('\n') + '\n';
   const opened = new Set<string>();
@@ -99,5 +109,5 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
     const all = diags.sorted();
     if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning'), files: [...opened] };
   }
-  throw new ModelError(diags.sorted());
+  throw new ModelError(diags.sorted(), lineFields);
 }
