@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// The CLI runs the compiled JavaScript (built by `npm install` through `prepare`).
-import { main } from '../dist/src/cli/main.js';
+// The CLI runs the compiled JavaScript (built by `npm install` through `prepare`). Ctrl-C is
+// listened for before the rest loads, so an early one still ends in an orderly verdict.
+import { listenForInterrupt } from '../dist/src/cli/interrupt.js';
 
-main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+listenForInterrupt();
+const { main } = await import('../dist/src/cli/main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -6,6 +6,7 @@ import type { Overrides } from '../scenario/build.js';
 import { EXIT } from './exitCodes.js';
 import { writeWhole } from './output.js';
 import { progressLine } from './progress.js';
+import { wasInterrupted } from './interrupt.js';
 import { check, load } from './run.js';
 
 export interface CheckArgs extends Overrides {
@@ -19,20 +20,14 @@ export interface CheckArgs extends Overrides {
 
 export async function runCheck(a: CheckArgs): Promise<number> {
   const l = load(a.scenario, a);
-  let stop = false;
-  const onInt = (): void => {
-    stop = true;
-  };
-  process.once('SIGINT', onInt);
   const progress = progressLine(!a.json);
   const t0 = Date.now();
   const outcome = await check(l, {
     ...a,
     ...(a.timeout !== undefined ? { timeoutMs: a.timeout * 1000 } : {}),
-    shouldStop: () => stop,
+    shouldStop: wasInterrupted,
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
   });
-  process.removeListener('SIGINT', onInt);
   progress?.stop();
   const r = outcome.result;
   const elapsed = (Date.now() - t0) / 1000;

@@ -8,11 +8,13 @@ import { runCheck } from './checkCommand.js';
 import { EXIT } from './exitCodes.js';
 import { runReplay } from './replayCommand.js';
 import { InputError } from './run.js';
+import { listenForInterrupt } from './interrupt.js';
 import { runList, runTest } from './testCommand.js';
 
 const VERSION = '0.1.0';
 
 export async function main(argv: string[]): Promise<number> {
+  listenForInterrupt();
   let code: number = EXIT.ok;
   const run = async (f: () => number | Promise<number>): Promise<void> => {
     code = await f();

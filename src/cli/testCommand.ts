@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from './exitCodes.js';
 import { check, InputError, load } from './run.js';
+import { wasInterrupted } from './interrupt.js';
 
 export function scenarioFiles(dir: string): string[] {
   try {
@@ -21,7 +22,7 @@ export async function runTest(dir: string, reduction: boolean): Promise<number> 
     try {
       const l = load(f);
       const t0 = Date.now();
-      const { result: r } = await check(l, { reduction });
+      const { result: r } = await check(l, { reduction, shouldStop: wasInterrupted });
       const got = r.verdict === 'violation' ? r.violation!.kind : r.verdict;
       const ok = got === l.built.expect;
       if (ok) passed++;
