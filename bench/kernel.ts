@@ -3,7 +3,6 @@
 // explorer's states per second on the flagship scenarios that finish.
 // Figures go to results/bench-kernel.json (written whole or not at all).
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROT_SECT_NORMAL } from '../src/arch/arm64/bits.js';
@@ -13,6 +12,7 @@ import { KernelDriver } from '../src/lang/runtime.js';
 import { resolveMachineConfig, type MachineOptions } from '../src/machine/config.js';
 import { A_PROG, ActionList, enumerate, isFinal } from '../src/machine/transitions.js';
 import { check, load } from '../src/cli/run.js';
+import { writeWhole } from '../src/cli/output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -72,9 +72,7 @@ async function main(): Promise<void> {
     mutexFirst200k: { states: big.states, transitions: big.transitions, seconds: +bigSeconds.toFixed(3), statesPerSecond: Math.round(big.states / bigSeconds) },
   };
   const out = join(root, 'results', 'bench-kernel.json');
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(`${out}.${process.pid}.tmp`, JSON.stringify(result, null, 2) + '\n');
-  renameSync(`${out}.${process.pid}.tmp`, out);
+  writeWhole(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`ptmc kernel-C benchmark (node ${process.version})`);
   console.log(`  seed split_leaf_mapping, sequential: ${result.seedSequential.stepsPerSecond.toLocaleString('en-US')} steps/s (${result.seedSequential.stepsPerRun} steps per run, ${seq.runs} runs)`);
   for (const s of scenarios) console.log(`  check ${s.name}: ${s.verdict}, ${s.states} states, ${s.seconds} s`);

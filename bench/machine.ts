@@ -11,7 +11,7 @@
 //     and hashState() it, HASH_ITERS times.
 // Figures go to results/bench-machine.json (written to a temp file, then renamed).
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { writeWhole } from '../src/cli/output.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PROT_SECT_NORMAL } from '../src/arch/arm64/bits.js';
@@ -265,12 +265,8 @@ function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/bench/machine.js -> project root is two levels up
   const root = join(here, '..', '..');
-  const outDir = join(root, 'results');
-  mkdirSync(outDir, { recursive: true });
-  const out = join(outDir, 'bench-machine.json');
-  const tmp = `${out}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(result, null, 2) + '\n');
-  renameSync(tmp, out);
+  const out = join(root, 'results', 'bench-machine.json');
+  writeWhole(out, JSON.stringify(result, null, 2) + '\n');
 
   const rows: [string, string][] = [
     ['geometry', `${g.levels} levels x ${g.entries} entries, cont ${g.contEntries[3]}`],

@@ -11,7 +11,8 @@ import { format, type Diagnostic } from '../lang/diagnostics.js';
 import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
-import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
+import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
@@ -129,9 +130,7 @@ export function replaySteps(l: Loaded, steps: Trace['steps']): Violation[] {
   if (isFinal(m, driver, s)) session.finalViolations(s, found);
   else {
     enumerate(m, driver, s, list);
-    let progress = false;
-    for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
-    if (!progress) found.push({ kind: 'deadlock', message: 'no CPU can take a step' });
+    if (isDeadlocked(list)) found.push(DEADLOCK);
   }
   return found;
 }

@@ -3,7 +3,8 @@
 // for users: it keeps every state in a JS Map.
 
 import type { Violation, ViolationKind } from '../check/property.js';
-import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
+import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import type { Session } from './session.js';
 
@@ -59,11 +60,7 @@ export function bruteForce(session: Session, opts: BruteForceOptions = {}): Brut
       for (const v of found) report(v, pathTo(key));
     }
     enumerate(m, driver, s, actions);
-    let progress = false;
-    for (let i = 0; i < actions.length; i++) if (actions.kind(i) !== A_WALK) progress = true;
-    if (!progress && !isFinal(m, driver, s)) {
-      report({ kind: 'deadlock', message: 'no CPU can take a step and not every CPU has returned' }, pathTo(key));
-    }
+    if (isDeadlocked(actions) && !isFinal(m, driver, s)) report(DEADLOCK, pathTo(key));
     const n = actions.length;
     const list = actions.data.slice(0, n * 4);
     for (let i = 0; i < n; i++) {

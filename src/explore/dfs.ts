@@ -5,7 +5,8 @@
 import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { hashDelta, hashState } from '../machine/hash.js';
-import { A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
+import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import { NO_REDUCTION, type Reduction } from './reduction.js';
 import type { Session } from './session.js';
@@ -159,11 +160,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       res.cutoff ??= `a machine bound: ${e.message}`;
       return null; // this state is a leaf of the search
     }
-    let progress = false;
-    for (let i = 0; i < list.length; i++) if (list.kind(i) !== A_WALK) progress = true;
-    if (!progress && !final) {
+    if (!final && isDeadlocked(list)) {
       stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
-      return fail({ kind: 'deadlock', message: 'No CPU can take a step, and not every CPU has returned (a lock never released, or a CPU waiting on a barrier that cannot complete).' }, pathOf());
+      return fail(DEADLOCK, pathOf());
     }
     let actions = list.data.slice(0, list.length * 4);
     let count = list.length;
@@ -196,7 +195,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   let scratch = new Int32Array(s0.length);
   const r0 = enter(s0, null, h0a, h0b);
   if (r0) return r0;
-  if (res.violations.size && !stack.length) return finish();
   let tick = 0;
   while (stack.length) {
     const top = stack[stack.length - 1]!;
