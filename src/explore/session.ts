@@ -11,6 +11,7 @@ export class Session {
 
   constructor(readonly cfg: MachineConfig, readonly driver: CpuDriver, readonly props: readonly Property[]) {
     this.m = new Machine(cfg, [...driver.regions, ...props.flatMap((p) => p.regions ?? [])]);
+    for (let c = 0; c < cfg.cpus; c++) this.m.translates[c] = driver.translates?.(c) === false ? 0 : 1;
   }
 
   /** Violations found while the CPUs ran their code up to their first machine step. */

@@ -52,6 +52,17 @@ function stackNeed(p: CompiledProgram, recursionSlots: number): number {
   return Number.isFinite(max) ? max : recursionSlots;
 }
 
+/** Whether function id, or anything it calls, makes a translated access (__ptmc_read_va/_write_va). */
+function reachesVaAccess(p: CompiledProgram, id: number, seen = new Set<number>()): boolean {
+  if (id < 0 || seen.has(id)) return false;
+  seen.add(id);
+  for (const i of p.functions[id]!.code) {
+    if (i.op === Op.Machine && (i.mop === Mop.ReadVa || i.mop === Mop.WriteVa)) return true;
+    if (i.op === Op.Call && reachesVaAccess(p, i.callee!, seen)) return true;
+  }
+  return false;
+}
+
 export class KernelError extends Error {
   constructor(readonly kind: 'assert' | 'model-error', message: string) {
     super(message);
@@ -81,6 +92,13 @@ export class KernelDriver implements CpuDriver {
       { name: 'kc', size: cpus * this.words },
       { name: 'kcv', size: cpus * stackSlots, viewOffsets: views },
     ];
+  }
+
+  /** A predicate run over the end state (check.final) may translate too: then every CPU counts. */
+  translates(cpu: number): boolean {
+    const p = this.program;
+    if (Object.values(p.named ?? {}).some((id) => reachesVaAccess(p, id))) return true;
+    return reachesVaAccess(p, p.entries[cpu] ?? -1);
   }
 
   private bind(m: Machine, s: Int32Array, cpu: number): void {

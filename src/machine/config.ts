@@ -54,6 +54,12 @@ export interface MachineOptions {
   memoryModel?: MemoryModel;
   /** Whether pagetable allocation may fail (a nondeterministic choice). */
   allocFailure?: boolean;
+  /**
+   * Memory compaction that changes no outcome (on by default; off only in the test that
+   * shows it): merge timestamps no reader can tell apart, and drop writes that only a
+   * CPU that will never walk again could read (memory.ts).
+   */
+  compactMemory?: boolean;
 }
 
 export interface Probe {
@@ -84,6 +90,7 @@ export interface MachineConfig {
   readonly bbm: BbmLevel;
   readonly memoryModel: MemoryModel;
   readonly allocFailure: boolean;
+  readonly compactMemory: boolean;
 }
 
 export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'): MachineConfig {
@@ -165,6 +172,7 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     bbm,
     memoryModel,
     allocFailure: o.allocFailure ?? false,
+    compactMemory: o.compactMemory ?? true,
   };
 }
 

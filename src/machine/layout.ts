@@ -98,6 +98,11 @@ export class Layout {
   readonly size: number;
   /** Every word that holds a view, for timestamp renumbering (only nonzero ones change). */
   readonly viewSlots: Int32Array;
+  /**
+   * Views that are compared with other views, not only with write timestamps (a CPU's dsb
+   * view, an early fault's floor): timestamp merging never crosses their values.
+   */
+  readonly exactViewSlots: Int32Array;
 
   constructor(cfg: MachineConfig, extras: readonly ExtraRegion[] = []) {
     this.entries = cfg.geometry.entries;
@@ -124,8 +129,11 @@ export class Layout {
     let at = this.cpuBase + this.cpus * this.cpuStride;
     const extra = new Map<string, number>();
     const views: number[] = [];
+    const exact: number[] = [];
     for (let c = 0; c < this.cpus; c++) {
       const b = this.cpuBase + c * this.cpuStride;
+      exact.push(b + C_VDSB);
+      for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * PROBE_ENTRY + P_EARLY_FLOOR);
       for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
@@ -145,6 +153,7 @@ export class Layout {
     this.extra = extra;
     this.size = at;
     this.viewSlots = Int32Array.from(views);
+    this.exactViewSlots = Int32Array.from(exact);
   }
 
   mem(loc: number): number {

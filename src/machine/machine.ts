@@ -19,6 +19,15 @@ export class Machine {
   readonly sc: boolean;
   /** Scratch for timestamp renumbering, sized to the most timestamps a state can hold. */
   readonly tsScratch: Int32Array;
+  /** Per timestamp: bit 0 a live write, bit 1 the oldest of its location, bit 2 an exact view. */
+  readonly tsMarks: Uint8Array;
+  readonly compactMemory: boolean;
+  /**
+   * Per CPU: whether its program may make translated accesses (the CPU driver says; all by
+   * default). A CPU that cannot, and whose walker has no walks left, reads no old writes
+   * through translation, so memory need not keep them for it.
+   */
+  readonly translates: Uint8Array;
 
   constructor(readonly cfg: MachineConfig, extras: readonly ExtraRegion[] = []) {
     this.layout = new Layout(cfg, extras);
@@ -26,6 +35,9 @@ export class Machine {
     this.pagesLog2 = [0, 1, 2, 3].map((l) => levelShift(g, l) - g.pageShift);
     this.sc = cfg.memoryModel === 'sc';
     this.tsScratch = new Int32Array(this.layout.locs * this.layout.H + 2);
+    this.tsMarks = new Uint8Array(this.tsScratch.length);
+    this.compactMemory = cfg.compactMemory;
+    this.translates = new Uint8Array(cfg.cpus).fill(1);
   }
 
   /** The state before any CPU runs. */

@@ -4,13 +4,14 @@
 // "latest(loc, v)" is the newest write to loc stamped at or before v.
 //
 // After every commit, writes that no reader can reach any more are dropped and the live
-// timestamps are renumbered densely (1..n, the initial writes keep 0), so that states that
-// differ only in how many writes came and went are the same state.
+// timestamps are renumbered densely (the initial writes keep 0), merging those no reader
+// can tell apart, so that states that differ only in how many writes came and went, or in
+// the order of writes nobody can still read around, are the same state.
 
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WFLOOR, PROBE_ENTRY,
+  C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR, PROBE_ENTRY,
 } from './layout.js';
 import type { Machine } from './machine.js';
 
@@ -115,8 +116,10 @@ export function collect(m: Machine, s: Int32Array): void {
       const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
       const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
       if (ld < keep) keep = ld;
-      const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
-      if (wk < keep) keep = wk;
+      if (mayWalk(m, s, cpu)) {
+        const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
+        if (wk < keep) keep = wk;
+      }
       for (let p = 0; p < L.probes; p++) {
         const pr = c + L.cProbe + p * PROBE_ENTRY;
         if (s[pr + P_WACTIVE]! !== 0) {
@@ -134,21 +137,58 @@ export function collect(m: Machine, s: Int32Array): void {
   renumber(m, s);
 }
 
-/** Map every timestamp to the number of distinct live write timestamps at or below it. */
+/** Whether cpu may start a walk from now on: a translated access, or a walker with walks left. */
+function mayWalk(m: Machine, s: Int32Array, cpu: number): boolean {
+  if (m.translates[cpu] || !m.compactMemory) return true;
+  const walkers = m.cfg.walkers[cpu]!;
+  for (let p = 0; p < m.layout.probes; p++) {
+    if (walkers[p] && s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker) return true;
+  }
+  return false;
+}
+
+/**
+ * Renumber timestamps densely, merging those no reader can tell apart. A write that is the
+ * oldest its location keeps can share the number of the timestamp before it: every view
+ * below it reads that write anyway (latestIdx clamps to the oldest), so only views
+ * compared with other views (layout.exactViewSlots) can separate the two, and merging
+ * stops at theirs. This makes states that differ only in the commit order of writes
+ * nobody can still read around one state.
+ */
 function renumber(m: Machine, s: Int32Array): void {
   const L = m.layout;
   const time = s[G_TIME]!;
   if (time + 1 > m.tsScratch.length) throw new Error('renumber: timestamp out of range');
   const rank = m.tsScratch;
-  rank.fill(0, 0, time + 1);
+  const mark = m.tsMarks;
+  mark.fill(0, 0, time + 1);
   for (let loc = 0; loc < L.locs; loc++) {
     const b = L.mem(loc);
     const n = s[b]!;
-    for (let i = 0; i < n; i++) rank[s[b + 1 + i * MEM_ENTRY + 2]!] = 1;
+    for (let i = 0; i < n; i++) mark[s[b + 1 + i * MEM_ENTRY + 2]!] = i === 0 ? 3 : 1;
   }
+  const merge = m.compactMemory;
+  if (merge) {
+    const ex = L.exactViewSlots;
+    for (let i = 0; i < ex.length; i++) {
+      const v = s[ex[i]!]!;
+      mark[v > time ? time : v] |= 4;
+    }
+  }
+  // An exact view at or after the previous write's timestamp separates the next write.
+  let cur = 0;
+  let separated = (mark[0]! & 4) !== 0;
   rank[0] = 0;
-  for (let t = 1; t <= time; t++) rank[t] = rank[t - 1]! + rank[t]!;
-  if (rank[time] === time) return; // already dense
+  for (let t = 1; t <= time; t++) {
+    const k = mark[t]!;
+    if (k & 1) {
+      if (!merge || (k & 2) === 0 || separated) cur++;
+      separated = false;
+    }
+    if (k & 4) separated = true;
+    rank[t] = cur;
+  }
+  if (cur === time) return; // already dense, nothing merged
   for (let loc = 0; loc < L.locs; loc++) {
     const b = L.mem(loc);
     const n = s[b]!;
@@ -163,5 +203,5 @@ function renumber(m: Machine, s: Int32Array): void {
     const v = s[k]!;
     if (v !== 0) s[k] = rank[v > time ? time : v]!;
   }
-  s[G_TIME] = rank[time]!;
+  s[G_TIME] = cur;
 }

@@ -66,6 +66,10 @@ export class ProgramDriver implements CpuDriver {
 
   init(): void {}
 
+  translates(cpu: number): boolean {
+    return (this.program[cpu] ?? []).some((o) => o.op === 'loadVA' || o.op === 'storeVA');
+  }
+
   done(m: Machine, s: Int32Array, cpu: number): boolean {
     const b = this.base(m, cpu);
     return s[b + R_FAULT] !== 0 || s[b + R_PC]! >= (this.program[cpu]?.length ?? 0);

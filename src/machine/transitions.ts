@@ -20,6 +20,8 @@ export interface CpuDriver {
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void;
   /** One line on what the CPU's next step is, for traces. */
   describe?(m: Machine, s: Int32Array, cpu: number): string;
+  /** Whether the CPU's program may ever make a translated access (default: yes). */
+  translates?(cpu: number): boolean;
   /** Move the violations the last step found in the program itself (assert, model-error) into out. */
   takeViolations?(out: { kind: string; message: string }[]): void;
 }

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { PAGE_KERNEL } from '../../src/arch/arm64/bits.js';
 import { makeProperties } from '../../src/check/index.js';
-import { resolveMachineConfig } from '../../src/machine/config.js';
+import { resolveMachineConfig, type MachineOptions } from '../../src/machine/config.js';
 import { DMB_FULL, DMB_LD, DMB_ST, DSB_FULL, DSB_ST } from '../../src/machine/cpu.js';
 import { newestWrite } from '../../src/machine/memory.js';
 import { ProgramDriver, type Op, type Program } from '../../src/machine/program.js';
@@ -45,7 +45,7 @@ export const programArb: fc.Arbitrary<Program> = fc
   .map((cpus) => cpus.map((ops) => flat(ops)))
   .filter((p) => p.reduce((n, ops) => n + ops.length, 0) <= 4);
 
-export function randomSession(program: Program, props = true): { session: Session; driver: ProgramDriver } {
+export function randomSession(program: Program, props = true, extra: MachineOptions = {}): { session: Session; driver: ProgramDriver } {
   const cfg = resolveMachineConfig({
     geometry: { levels: 2, entries: 4 },
     cpus: program.length,
@@ -60,6 +60,7 @@ export function randomSession(program: Program, props = true): { session: Sessio
     walkers: program.map(() => [true, false]),
     historyDepth: 6,
     bbm: '0',
+    ...extra,
   });
   const driver = new ProgramDriver(program, cfg.cpus);
   const names = props ? (['tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak'] as const) : [];
