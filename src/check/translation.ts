@@ -4,7 +4,7 @@
 // maps the first elsewhere or more permissively, is a violation.
 
 import { A_RDONLY, describeAttrs } from '../arch/arm64/decode.js';
-import { Ev, type EventBuffer, FAULT_NONE } from '../machine/events.js';
+import { Ev, type EventBuffer, FAULT_NONE, FAULT_PERMISSION } from '../machine/events.js';
 import type { Machine } from '../machine/machine.js';
 import { hex, tlbTupleName, vaName } from './describe.js';
 import type { Property, Violation } from './property.js';
@@ -35,7 +35,7 @@ export function translationProperty(params: TranslationParams): Property {
         if (ev.kind === Ev.WalkFault && mapped.has(ev.probe))
           out.push({ kind: 'translation', message: `CPU${ev.cpu}'s walker found ${vaName(m, ev.probe)} unmapped (invalid level-${ev.level} entry); the VA must stay mapped, and an access may use this fault result until the CPU's next isb.` });
         else if (ev.kind === Ev.Access && ev.b !== FAULT_NONE && mapped.has(ev.probe))
-          out.push({ kind: 'translation', message: `CPU${ev.cpu}'s ${ev.a ? 'write to' : 'read of'} ${vaName(m, ev.probe)} took a ${FAULT_NAMES[ev.b]}; the VA must stay mapped.` });
+          out.push({ kind: 'translation', message: `CPU${ev.cpu}'s ${ev.a ? 'write to' : 'read of'} ${vaName(m, ev.probe)} took a ${FAULT_NAMES[ev.b]}; the VA must stay ${ev.a && ev.b === FAULT_PERMISSION ? 'writable' : 'mapped'}.` });
         else if (ev.kind === Ev.Access && ev.b === FAULT_NONE && never.has(ev.probe))
           out.push({ kind: 'translation', message: `CPU${ev.cpu}'s ${ev.a ? 'write to' : 'read of'} ${vaName(m, ev.probe)} translated (to PA ${hex(ev.va * 4096)}); the VA must never translate.` });
         else if (ev.kind === Ev.TlbFill) checkFill(m, ev.cpu, ev.probe, ev.va, ev.b, ev.c, ev.a, ev.level, mapped, never, out);

@@ -23,6 +23,8 @@ export interface ModelSpec {
   readonly memFiles?: ReadonlyMap<string, string>;
   /** A kernel-C expression that must hold at every final state (the `final` property). */
   readonly final?: string;
+  /** Kernel-C statements run on CPU0 before the CPUs start (a scenario's init code). */
+  readonly init?: string;
 }
 
 /** The name of the synthetic file holding the scenario's own kernel-C. */
@@ -31,6 +33,8 @@ export const SCENARIO_FILE = '<scenario>';
 /** The synthetic function that evaluates a scenario's final predicate, and its result word. */
 export const FINAL_FUNCTION = '__ptmc_final';
 export const FINAL_RESULT = '__ptmc_final_result';
+/** The synthetic function that runs a scenario's init code before the CPUs start. */
+export const INIT_FUNCTION = '__ptmc_init';
 
 export class ModelError extends Error {
   /**
@@ -81,6 +85,10 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
     lineFields[lines.length] = `cpus.${c}`;
     return `__ptmc_cpu${c}`;
   });
+  if (spec.init !== undefined) {
+    lines.push(`void ${INIT_FUNCTION}(void) { ${spec.init} }`);
+    lineFields[lines.length] = 'init.run';
+  }
   if (spec.final !== undefined) {
     lines.push(`unsigned long ${FINAL_RESULT};`, `void ${FINAL_FUNCTION}(void) { ${FINAL_RESULT} = !!(${spec.final}); }`);
     lineFields[lines.length] = 'check.final';
@@ -105,7 +113,9 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
   const diags = new DiagnosticList();
   for (const d of parsed.diagnostics) diags.add(d);
   if (parsed.ok) {
-    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, extraEntries: spec.final !== undefined ? [FINAL_FUNCTION] : [] });
+    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, extraEntries: [
+      ...(spec.final !== undefined ? [FINAL_FUNCTION] : []), ...(spec.init !== undefined ? [INIT_FUNCTION] : []),
+    ] });
     const all = diags.sorted();
     if (!all.some((d) => d.severity === 'error')) return { program, warnings: all.filter((d) => d.severity === 'warning'), files: [...opened] };
   }

@@ -5,7 +5,9 @@
 
 import { splitDesc } from '../arch/arm64/decode.js';
 import { C_LAZY, type ExtraRegion } from '../machine/layout.js';
-import { DMB_ST } from '../machine/cpu.js';
+import { canCommit, commitStore, DMB_ST, sbCount } from '../machine/cpu.js';
+import { settleMemory } from '../machine/memory.js';
+import { tlbiComplete, tlbiPending } from '../machine/tlbi.js';
 import type { Machine } from '../machine/machine.js';
 import type { CpuDriver } from '../machine/transitions.js';
 import { machineChoices, machineStep } from './machineOps.js';
@@ -48,7 +50,7 @@ function stackNeed(p: CompiledProgram, recursionSlots: number): number {
     return n;
   };
   let max = 1;
-  for (const e of p.entries) if (e >= 0) max = Math.max(max, need(e));
+  for (const e of [...p.entries, ...Object.values(p.named ?? {})]) if (e >= 0) max = Math.max(max, need(e));
   return Number.isFinite(max) ? max : recursionSlots;
 }
 
@@ -59,6 +61,23 @@ function reachesVaAccess(p: CompiledProgram, id: number, seen = new Set<number>(
   for (const i of p.functions[id]!.code) {
     if (i.op === Op.Machine && (i.mop === Mop.ReadVa || i.mop === Mop.WriteVa)) return true;
     if (i.op === Op.Call && reachesVaAccess(p, i.callee!, seen)) return true;
+  }
+  return false;
+}
+
+/** Commit one buffered store or complete one TLBI, of any CPU; false when nothing is pending. */
+function settleOne(m: Machine, s: Int32Array): boolean {
+  for (let c = 0; c < m.layout.cpus; c++) {
+    for (let i = 0; i < sbCount(m, s, c); i++) {
+      if (canCommit(m, s, c, i)) {
+        commitStore(m, s, c, i);
+        return true;
+      }
+    }
+    if (tlbiPending(m, s, c) > 0) {
+      tlbiComplete(m, s, c);
+      return true;
+    }
   }
   return false;
 }
@@ -83,7 +102,11 @@ export class KernelDriver implements CpuDriver {
 
   readonly stackSlots: number;
 
-  constructor(readonly program: CompiledProgram, private readonly cpus: number, recursionSlots = 512) {
+  /**
+   * @param preludeId a function run on CPU0 before the CPUs start (a scenario's init code),
+   * or -1.
+   */
+  constructor(readonly program: CompiledProgram, private readonly cpus: number, private readonly preludeId = -1, recursionSlots = 512) {
     const stackSlots = stackNeed(program, recursionSlots);
     this.stackSlots = stackSlots;
     this.words = K_HDR + stackSlots * 2;
@@ -157,6 +180,15 @@ export class KernelDriver implements CpuDriver {
   }
 
   init(m: Machine, s: Int32Array): void {
+    if (this.preludeId >= 0) {
+      // The scenario's init code runs on CPU0 before anything else, and everything it did is
+      // visible to every CPU and walker when they start (as after boot's barriers).
+      const problems = this.runToEnd(m, s, 0, this.preludeId);
+      while (settleOne(m, s));
+      settleMemory(m, s);
+      this.pending.push(...problems);
+      if (problems.length) return;
+    }
     for (let cpu = 0; cpu < this.cpus; cpu++) {
       const entry = this.program.entries[cpu];
       this.bind(m, s, cpu);
@@ -164,6 +196,7 @@ export class KernelDriver implements CpuDriver {
         s[this.base + K_STATUS] = RETURNED;
         continue;
       }
+      s[this.base + K_STATUS] = RUNNING; // CPU0 may have run the init code
       try {
         this.push(entry, -1, []);
         this.runLocal();
@@ -230,12 +263,12 @@ export class KernelDriver implements CpuDriver {
     }
     for (let guard = 0; !this.done(m, s, cpu) && guard < 1_000_000; guard++) {
       const k = this.choices(m, s, cpu);
-      if (k === 0) {
-        this.pending.push({ kind: 'model-error', message: `CPU${cpu} blocked while evaluating the final predicate (a lock or a barrier)` });
+      m.events.clear();
+      if (k > 0) this.step(m, s, cpu, k - 1);
+      else if (!settleOne(m, s)) {
+        this.pending.push({ kind: 'model-error', message: `CPU${cpu} blocked in ${this.program.functions[fnId]!.name}() (a lock held by nobody, or a barrier)` });
         break;
       }
-      m.events.clear();
-      this.step(m, s, cpu, k - 1);
     }
     const out = this.pending.slice();
     this.pending.length = 0;

@@ -137,6 +137,27 @@ export function collect(m: Machine, s: Int32Array): void {
   renumber(m, s);
 }
 
+/**
+ * Forget the past: keep only the newest write of each location, as the initial write, and
+ * reset every view. Used after a scenario's init code, which every CPU must see.
+ */
+export function settleMemory(m: Machine, s: Int32Array): void {
+  const L = m.layout;
+  for (let loc = 0; loc < L.locs; loc++) {
+    const b = L.mem(loc);
+    const n = s[b]!;
+    if (n > 1) {
+      s.copyWithin(b + 1, b + 1 + (n - 1) * MEM_ENTRY, b + 1 + n * MEM_ENTRY);
+      s.fill(0, b + 1 + MEM_ENTRY, b + 1 + n * MEM_ENTRY);
+      s[b] = 1;
+    }
+    s[b + 1 + 2] = 0;
+  }
+  const vs = L.viewSlots;
+  for (let i = 0; i < vs.length; i++) s[vs[i]!] = 0;
+  s[G_TIME] = 0;
+}
+
 /** Whether cpu may start a walk from now on: a translated access, or a walker with walks left. */
 function mayWalk(m: Machine, s: Int32Array, cpu: number): boolean {
   if (m.translates[cpu] || !m.compactMemory) return true;

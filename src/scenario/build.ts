@@ -11,7 +11,7 @@ import { commitStore, sbCount } from '../machine/cpu.js';
 import type { Machine } from '../machine/machine.js';
 import { newestWrite } from '../machine/memory.js';
 import { resolveMachineConfig, type MachineConfig, type MachineOptions } from '../machine/config.js';
-import { compileModel, FINAL_FUNCTION, FINAL_RESULT } from '../lang/model.js';
+import { compileModel, FINAL_FUNCTION, FINAL_RESULT, INIT_FUNCTION } from '../lang/model.js';
 import { KernelDriver } from '../lang/runtime.js';
 import type { ScenarioFile } from './schema.js';
 
@@ -86,11 +86,15 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       }
       return c;
     }
-    c.read.forEach((va, j) => {
-      if (va >= vaLimit) throw new ConfigError(`cpus.${i}.read.${j}: 0x${va.toString(16)} is outside the ${g.vaBits}-bit VA space`);
+    const [field, vas] = 'read' in c ? ['read', c.read] : ['write', c.write];
+    vas.forEach((va, j) => {
+      if (va >= vaLimit) throw new ConfigError(`cpus.${i}.${field}.${j}: 0x${va.toString(16)} is outside the ${g.vaBits}-bit VA space`);
       touched.add(va);
     });
-    return Array.from({ length: c.repeat }, () => c.read.map((va) => `__ptmc_read_va(0x${va.toString(16)});`).join(' ')).join(' ');
+    const access = (va: number): string => ('write' in c
+      ? `__ptmc_write_va(0x${va.toString(16)}, 0x${c.value.toString(16)}UL);`
+      : `__ptmc_read_va(0x${va.toString(16)});`);
+    return Array.from({ length: c.repeat }, () => vas.map(access).join(' ')).join(' ');
   });
   const probeVas = sc.walkers.vas ?? [...new Set([...touched, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])].sort((a, b) => a - b);
   for (const v of [...probeVas, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])
@@ -104,7 +108,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   const options: MachineOptions = {
     geometry: m.geometry,
     cpus,
-    frames: m.frames ?? used + 2 * cpus,
+    frames: m.frames ?? used + 2 * cpus + (sc.init.run !== undefined ? 4 : 0),
     probes: probeVas.map((va) => ({ va })),
     ttbr1: 0,
     walksPerWalker: over.walks ?? sc.walkers.walks,
@@ -130,7 +134,11 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       return v < 0n ? framePa(Number(-1n - v)) | 3n : v; // a table descriptor (PMD_TYPE_TABLE)
     }),
   }]));
-  const spec = { files: modelFiles, defines: sc.model.defines, cpus: cpuText, ...(sc.check.final !== undefined ? { final: sc.check.final } : {}) };
+  const spec = {
+    files: modelFiles, defines: sc.model.defines, cpus: cpuText,
+    ...(sc.check.final !== undefined ? { final: sc.check.final } : {}),
+    ...(sc.init.run !== undefined ? { init: sc.init.run } : {}),
+  };
   const { program, files } = compileModel(spec, resolveMachineConfig(options));
   options.dataWords = program.globals.map((gl) => gl.pa);
   options.dataInit = program.globals.map((gl) => gl.init);
@@ -147,7 +155,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       never: sc.check.never.map(probeOf),
     },
   });
-  const driver = new KernelDriver(program, cfg.cpus);
+  const driver = new KernelDriver(program, cfg.cpus, program.named![INIT_FUNCTION] ?? -1);
   if (names.includes('final')) {
     if (sc.check.final === undefined) throw new ConfigError("check.properties: 'final' needs check.final, a kernel-C expression");
     const resultPa = program.globals.find((gl) => gl.name === FINAL_RESULT)!.pa;

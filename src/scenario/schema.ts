@@ -25,6 +25,8 @@ const mapping = z.strictObject({
 const cpu = z.union([
   z.string().min(1),
   z.strictObject({ read: z.array(address).min(1), repeat: int.min(1).max(16).default(1) }),
+  /** Translated writes of value to each VA (through the TLB, checked against permissions). */
+  z.strictObject({ write: z.array(address).min(1), value: address.default(0), repeat: int.min(1).max(16).default(1) }),
 ]);
 
 export const scenarioSchema = z.strictObject({
@@ -47,7 +49,11 @@ export const scenarioSchema = z.strictObject({
     tlbEntries: int.optional(),
     walkCacheEntries: int.optional(),
   }).default({ profile: 'arm64', geometry: {}, bbm: '2-noabort', memoryModel: 'relaxed', allocFailure: false }),
-  init: z.strictObject({ map: z.array(mapping).default([]) }).default({ map: [] }),
+  init: z.strictObject({
+    map: z.array(mapping).default([]),
+    /** Kernel-C statements run on CPU0 before the CPUs start; all CPUs see what they did. */
+    run: z.string().min(1).optional(),
+  }).default({ map: [] }),
   cpus: z.array(cpu).min(1).max(8),
   walkers: z.strictObject({
     vas: z.array(address).optional(),

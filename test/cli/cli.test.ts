@@ -123,6 +123,29 @@ describe('bad input: one line, exit 2', () => {
     bad(['check', scenario('fn.yaml', GOOD.replace('set_memory_ro(0x1000, 1);', 'set_memory_rw(0x1000, 1);'))], /fn\.yaml: cpus\.0: error PT3008: call to 'set_memory_rw'/));
   it('a probe outside the VA space', () => bad(['check', scenario('va.yaml', GOOD + 'walkers: { vas: [0x40000000] }\n')], /machine\.probes\.0\.va: 0x40000000 is outside/));
   it('an unknown option', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--frobnicate'], /Unknown argument: frobnicate/));
+  it('init code calling a function the model does not define', () =>
+    bad(['check', scenario('init.yaml', GOOD.replace('init: { map: [ { va: 0, pa: 0, size: 0x10000, level: 1 } ] }', 'init: { run: "map_linear(0x10000);" }'))], /init\.yaml: init\.run: error PT3008: call to 'map_linear'/));
+  it('a translated write outside the VA space', () =>
+    bad(['check', scenario('wr.yaml', GOOD.replace('"set_memory_ro(0x1000, 1);"', '{ write: [0x1000, 0x40000000], value: 1 }'))], /cpus\.0\.write\.1: 0x40000000 is outside/));
+});
+
+describe('init code and translated writes', () => {
+  const INIT = `model: { files: [${MODEL}, ${join(root, 'models/linear_map.c')}] }
+init: { run: "map_linear_pmd_blocks(0x10000);RO" }
+cpus: [ { write: [0x1000], value: 0x5a } ]
+check: { mapped: [ { va: 0x1000, pa: 0x1000, writable: true } ] }
+expect: verified
+`;
+  it('a CPU writes through the tables the init code built', () => {
+    const r = ptmc('check', scenario('init-ok.yaml', INIT.replace('RO', '')), '--json');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out).verdict).toBe('verified');
+  });
+  it('and faults once the init code made the page read-only', () => {
+    const r = ptmc('check', scenario('init-ro.yaml', INIT.replace('RO', ' set_memory_ro(0x1000, 1);')), '--out', join(tmp, 'init-ro.trace.json'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/CPU0's write to VA 0x1000 took a permission fault; the VA must stay writable/);
+  });
 });
 
 describe('the scenarios', () => {
