@@ -54,13 +54,13 @@ function stackNeed(p: CompiledProgram, recursionSlots: number): number {
   return Number.isFinite(max) ? max : recursionSlots;
 }
 
-/** Whether function id, or anything it calls, makes a translated access (__ptmc_read_va/_write_va). */
-function reachesVaAccess(p: CompiledProgram, id: number, seen = new Set<number>()): boolean {
+/** Whether function id, or anything it calls, does one of the machine operations mops. */
+function reachesMop(p: CompiledProgram, id: number, mops: readonly Mop[], seen = new Set<number>()): boolean {
   if (id < 0 || seen.has(id)) return false;
   seen.add(id);
   for (const i of p.functions[id]!.code) {
-    if (i.op === Op.Machine && (i.mop === Mop.ReadVa || i.mop === Mop.WriteVa)) return true;
-    if (i.op === Op.Call && reachesVaAccess(p, i.callee!, seen)) return true;
+    if (i.op === Op.Machine && mops.includes(i.mop!)) return true;
+    if (i.op === Op.Call && reachesMop(p, i.callee!, mops, seen)) return true;
   }
   return false;
 }
@@ -119,9 +119,18 @@ export class KernelDriver implements CpuDriver {
 
   /** A predicate run over the end state (check.final) may translate too: then every CPU counts. */
   translates(cpu: number): boolean {
+    return this.reaches(cpu, [Mop.ReadVa, Mop.WriteVa]);
+  }
+
+  writesTtbr(cpu: number): boolean {
+    return this.reaches(cpu, [Mop.WriteTtbr]);
+  }
+
+  /** Whether the CPU's code, or code run over its state (init, final), reaches one of mops. */
+  private reaches(cpu: number, mops: readonly Mop[]): boolean {
     const p = this.program;
-    if (Object.values(p.named ?? {}).some((id) => reachesVaAccess(p, id))) return true;
-    return reachesVaAccess(p, p.entries[cpu] ?? -1);
+    if (Object.values(p.named ?? {}).some((id) => reachesMop(p, id, mops))) return true;
+    return reachesMop(p, p.entries[cpu] ?? -1, mops);
   }
 
   private bind(m: Machine, s: Int32Array, cpu: number): void {

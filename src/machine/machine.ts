@@ -28,6 +28,12 @@ export class Machine {
    * through translation, so memory need not keep them for it.
    */
   readonly translates: Uint8Array;
+  /** No CPU's program can write a TTBR (the CPU driver says): only today's roots are roots. */
+  ttbrFixed = false;
+  /** Scratch: frames a walk may still reach (memory.ts). */
+  readonly frameReach: Uint8Array;
+  /** Per probe, per slot index of a table: 1 if a walk for the probe reads that index at some level. */
+  readonly probeSlots: readonly Uint8Array[];
 
   constructor(readonly cfg: MachineConfig, extras: readonly ExtraRegion[] = []) {
     this.layout = new Layout(cfg, extras);
@@ -38,6 +44,12 @@ export class Machine {
     this.tsMarks = new Uint8Array(this.tsScratch.length);
     this.compactMemory = cfg.compactMemory;
     this.translates = new Uint8Array(cfg.cpus).fill(1);
+    this.frameReach = new Uint8Array(cfg.frames);
+    this.probeSlots = cfg.probes.map((pr) => {
+      const mask = new Uint8Array(g.entries);
+      for (let l = g.rootLevel; l <= 3; l++) mask[Math.floor(pr.vaPage / 2 ** this.pagesLog2[l]!) & (g.entries - 1)] = 1;
+      return mask;
+    });
   }
 
   /** The state before any CPU runs. */

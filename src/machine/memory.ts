@@ -8,12 +8,15 @@
 // can tell apart, so that states that differ only in how many writes came and went, or in
 // the order of writes nobody can still read around, are the same state.
 
+import { descPfn } from '../arch/arm64/decode.js';
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR, PROBE_ENTRY,
+  C_TTBR, C_TTBR_PENDING, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
+  P_WFRAME, PROBE_ENTRY, WC_ENTRY,
 } from './layout.js';
 import type { Machine } from './machine.js';
+import { wcBase, W_FRAME } from './tlb.js';
 
 /** Index (0-based, oldest first) of the newest write to loc stamped at or before view. */
 export function latestIdx(m: Machine, s: Int32Array, loc: number, view: number): number {
@@ -105,6 +108,7 @@ export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number,
  */
 export function collect(m: Machine, s: Int32Array): void {
   const L = m.layout;
+  const reach = walkerReach(m, s);
   for (let loc = 0; loc < L.locs; loc++) {
     const b = L.mem(loc);
     const n = s[b]!;
@@ -116,13 +120,13 @@ export function collect(m: Machine, s: Int32Array): void {
       const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
       const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
       if (ld < keep) keep = ld;
-      if (mayWalk(m, s, cpu)) {
+      if (reach[Math.floor(loc / L.entries)] === 1 && mayWalkAt(m, s, cpu, loc)) {
         const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
         if (wk < keep) keep = wk;
       }
       for (let p = 0; p < L.probes; p++) {
         const pr = c + L.cProbe + p * PROBE_ENTRY;
-        if (s[pr + P_WACTIVE]! !== 0) {
+        if (s[pr + P_WACTIVE]! !== 0 && readsSlot(m, p, loc)) {
           const f = latestIdx(m, s, loc, s[pr + P_WFLOOR]!);
           if (f < keep) keep = f;
         }
@@ -158,12 +162,61 @@ export function settleMemory(m: Machine, s: Int32Array): void {
   s[G_TIME] = 0;
 }
 
-/** Whether cpu may start a walk from now on: a translated access, or a walker with walks left. */
-function mayWalk(m: Machine, s: Int32Array, cpu: number): boolean {
-  if (m.translates[cpu] || !m.compactMemory) return true;
+/**
+ * Frames a walk may still reach: TTBRs (current and pending), walk-cache entries, walks in
+ * flight, and every table descriptor any location still holds in its history. A frame no
+ * walk can reach can only be reached later through a pointer written later, whose
+ * timestamp puts the walk's floor past every write the frame holds now. (Unless a program
+ * can write a TTBR: then any frame may become a root, and all count.)
+ */
+function walkerReach(m: Machine, s: Int32Array): Uint8Array {
+  const L = m.layout;
+  const reach = m.frameReach;
+  if (!m.compactMemory || !m.ttbrFixed) return reach.fill(1);
+  reach.fill(0);
+  const mark = (f: number): void => {
+    if (f >= 0 && f < L.frames) reach[f] = 1;
+  };
+  for (let cpu = 0; cpu < L.cpus; cpu++) {
+    const c = L.cpu(cpu);
+    for (let r = 0; r < 2; r++) {
+      mark(s[c + C_TTBR + r]! - 1);
+      mark(s[c + C_TTBR_PENDING + r]! - 2);
+    }
+    const wb = wcBase(m, cpu);
+    for (let i = 0; i < s[wb]!; i++) mark(s[wb + 1 + i * WC_ENTRY + W_FRAME]!);
+    for (let p = 0; p < L.probes; p++) {
+      const pr = c + L.cProbe + p * PROBE_ENTRY;
+      if (s[pr + P_WACTIVE]! !== 0) mark(s[pr + P_WFRAME]!);
+    }
+  }
+  for (let loc = 0; loc < L.tableLocs; loc++) {
+    const b = L.mem(loc);
+    for (let i = 0; i < s[b]!; i++) {
+      const lo = s[b + 1 + i * MEM_ENTRY]!;
+      if ((lo & 3) === 3) mark(m.frameOfPfn(descPfn(lo, s[b + 2 + i * MEM_ENTRY]!)));
+    }
+  }
+  return reach;
+}
+
+/** Whether a walk for probe p can read loc (a table slot at the probe's index for some level). */
+function readsSlot(m: Machine, p: number, loc: number): boolean {
+  if (!m.compactMemory) return true;
+  return loc < m.layout.tableLocs && m.probeSlots[p]![loc % m.layout.entries] === 1;
+}
+
+/**
+ * Whether a walk cpu may still start can read loc: one for a translated access (to any
+ * probe VA), or one of a walker with walks left.
+ */
+function mayWalkAt(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
+  if (!m.compactMemory) return true;
   const walkers = m.cfg.walkers[cpu]!;
+  const translates = m.translates[cpu] === 1;
   for (let p = 0; p < m.layout.probes; p++) {
-    if (walkers[p] && s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker) return true;
+    if (!readsSlot(m, p, loc)) continue;
+    if (translates || (walkers[p] && s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker)) return true;
   }
   return false;
 }

@@ -66,6 +66,10 @@ export class ProgramDriver implements CpuDriver {
 
   init(): void {}
 
+  writesTtbr(cpu: number): boolean {
+    return (this.program[cpu] ?? []).some((o) => o.op === 'ttbr');
+  }
+
   translates(cpu: number): boolean {
     return (this.program[cpu] ?? []).some((o) => o.op === 'loadVA' || o.op === 'storeVA');
   }
