@@ -37,14 +37,17 @@ function arity(x: ExprLowerer, e: A.Call, n: number, name: string): boolean {
 
 function mop(x: ExprLowerer, m: Mop, args: Operand[], opts: { flag?: number; result?: boolean; deps?: readonly number[] } = {}): Operand {
   const dst = opts.result ? x.fb.slot(T_ULONG) : -1;
-  x.fb.emit({ op: Op.Machine, mop: m, dst, args: args.map((a) => a.f), deps: Int32Array.from(opts.deps ?? args[0]?.deps ?? []), ...(opts.flag !== undefined ? { flag: opts.flag } : {}) });
+  x.fb.emit({
+    op: Op.Machine, mop: m, dst, args: args.map((a) => a.f), deps: Int32Array.from(opts.deps ?? args[0]?.deps ?? []),
+    uses: Int32Array.from(new Set(args.flatMap((a) => a.deps))), ...(opts.flag !== undefined ? { flag: opts.flag } : {}),
+  });
   return dst >= 0 ? x.readSlot(dst) : constOp(0n);
 }
 
 function check(x: ExprLowerer, e: A.Call, cond: Operand, failWhen: boolean, text: string): void {
   const ok = new Label();
   const cf = cond.f;
-  x.fb.emit({ op: Op.BrFalse, dst: -1, fn: failWhen ? cf : (fr) => (cf(fr) === 0n ? 1n : 0n), label: ok });
+  x.fb.emit({ op: Op.BrFalse, dst: -1, fn: failWhen ? cf : (fr) => (cf(fr) === 0n ? 1n : 0n), uses: Int32Array.from(cond.deps), label: ok });
   x.fb.at(e.span);
   x.fb.emit({ op: Op.Fail, dst: -1, failKind: 'assert', message: `${text} failed` });
   x.fb.mark(ok);

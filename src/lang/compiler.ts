@@ -7,6 +7,7 @@ import type * as A from './ast.js';
 import { CompileContext, type FunctionInfo } from './context.js';
 import { Code, type DiagnosticList } from './diagnostics.js';
 import { FnBuilder } from './fnBuilder.js';
+import { deadSlotsAt } from './liveness.js';
 import { Op, type CompiledFunction, type CompiledProgram, type GlobalVar } from './ir.js';
 import { StmtLowerer } from './lowerStmt.js';
 import { T_INT, type CType } from './types.js';
@@ -20,6 +21,8 @@ export interface CompileOptions {
   readSource?: (file: string) => string | undefined;
   /** Functions run outside the CPUs' entries (the final predicate): they must exist. */
   extraEntries?: readonly string[];
+  /** Zero dead locals as the CPU goes (liveness.ts); off only to test that it changes nothing. */
+  clearDeadLocals?: boolean;
 }
 
 export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opts: CompileOptions): CompiledProgram {
@@ -72,7 +75,7 @@ export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opt
     }
   }
 
-  const functions: CompiledFunction[] = infos.map((info) => compileFunction(cx, info));
+  const functions: CompiledFunction[] = infos.map((info) => compileFunction(cx, info, opts.clearDeadLocals ?? true));
   const entries = opts.entries.map((name, cpu) => {
     if (name === null) return -1;
     const f = cx.functions.get(name);
@@ -87,7 +90,7 @@ export function compileProgram(tu: A.TranslationUnit, diags: DiagnosticList, opt
   return { functions, globals, entries, named };
 }
 
-function compileFunction(cx: CompileContext, info: FunctionInfo): CompiledFunction {
+function compileFunction(cx: CompileContext, info: FunctionInfo, clearDead: boolean): CompiledFunction {
   const fb = new FnBuilder(info.name, info.ret);
   const x = new StmtLowerer(cx, fb);
   if (info.def) {
@@ -106,7 +109,8 @@ function compileFunction(cx: CompileContext, info: FunctionInfo): CompiledFuncti
   }
   const code = fb.finish();
   const slotTypes: CType[] = fb.slotTypes;
-  return { id: info.id, name: info.name, params: info.params.length, slots: slotTypes.length, slotTypes, ret: info.ret, code };
+  const clearAt = clearDead ? deadSlotsAt(code, slotTypes.length) : undefined;
+  return { id: info.id, name: info.name, params: info.params.length, slots: slotTypes.length, slotTypes, ret: info.ret, code, ...(clearAt ? { clearAt } : {}) };
 }
 
 function endLine(b: A.CompoundStmt): number {

@@ -63,6 +63,8 @@ export interface Instr {
   readonly deps?: Int32Array;
   /** Per argument of a Call, the slots its view comes from. */
   readonly argDeps?: readonly Int32Array[];
+  /** Slots a BrFalse or Machine op reads beyond deps (for liveness; absent = every slot). */
+  readonly uses?: Int32Array;
   readonly mop?: Mop;
   readonly flag?: number;
   readonly message?: string;
@@ -82,6 +84,8 @@ export interface CompiledFunction {
   readonly slotTypes: readonly CType[];
   readonly ret: CType;
   readonly code: readonly Instr[];
+  /** Per instruction, the locals dead from there on, zeroed on arrival (liveness.ts). */
+  readonly clearAt?: readonly (Int32Array | undefined)[];
 }
 
 export interface GlobalVar {

@@ -99,7 +99,7 @@ export class ExprLowerer {
     if (lv.kind === 'slot') return this.readSlot(lv.slot);
     const dst = this.fb.slot(lv.t);
     this.fb.at(e.span);
-    this.fb.emit({ op: Op.Machine, mop: Mop.Load, dst, args: [lv.addr.f], deps: Int32Array.from(lv.addr.deps) });
+    this.fb.emit({ op: Op.Machine, mop: Mop.Load, dst, args: [lv.addr.f], deps: Int32Array.from(lv.addr.deps), uses: Int32Array.from(lv.addr.deps) });
     return this.readSlot(dst);
   }
 
@@ -109,7 +109,7 @@ export class ExprLowerer {
       return;
     }
     const val = this.convert(v, lv.t);
-    this.fb.emit({ op: Op.Machine, mop: Mop.Store, dst: -1, args: [lv.addr.f, val.f], deps: Int32Array.from(lv.addr.deps) });
+    this.fb.emit({ op: Op.Machine, mop: Mop.Store, dst: -1, args: [lv.addr.f, val.f], deps: Int32Array.from(lv.addr.deps), uses: Int32Array.from(union(lv.addr.deps, val.deps)) });
   }
 
   lvalue(e: A.Expr): LValue {
@@ -243,7 +243,7 @@ export class ExprLowerer {
     const done = new Label();
     const lf = l.f;
     this.fb.emit({ op: Op.Eval, dst: res, fn: and ? () => 0n : () => 1n, deps: new Int32Array(0) });
-    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: and ? (fr) => lf(fr) : (fr) => (lf(fr) === 0n ? 1n : 0n), label: done });
+    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: and ? (fr) => lf(fr) : (fr) => (lf(fr) === 0n ? 1n : 0n), uses: Int32Array.from(l.deps), label: done });
     this.fb.splice(side);
     const rf = r.f;
     this.fb.emit({ op: Op.Eval, dst: res, fn: (fr) => (rf(fr) !== 0n ? 1n : 0n), deps: Int32Array.from(r.deps) });
@@ -266,7 +266,7 @@ export class ExprLowerer {
     const res = this.fb.slot(t);
     const other = new Label();
     const done = new Label();
-    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: c.f, label: other });
+    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: c.f, uses: Int32Array.from(c.deps), label: other });
     this.fb.splice(sa);
     this.store({ kind: 'slot', slot: res, t }, a);
     this.fb.jump(done);

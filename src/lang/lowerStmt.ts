@@ -85,7 +85,7 @@ export class StmtLowerer extends ExprLowerer {
   }
 
   branchFalse(c: Operand, to: Label): void {
-    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: c.f, label: to });
+    this.fb.emit({ op: Op.BrFalse, dst: -1, fn: c.f, uses: Int32Array.from(c.deps), label: to });
   }
 
   private exit(stack: Label[], s: A.Stmt, what: string): void {
@@ -151,7 +151,7 @@ export class StmtLowerer extends ExprLowerer {
     for (const c of cases) {
       const skip = new Label();
       const value = wrap(ct, c.value); // C11 6.8.4.2p5: case values convert to the promoted type
-      this.fb.emit({ op: Op.BrFalse, dst: -1, fn: (fr) => (vf(fr) === value ? 1n : 0n), label: skip });
+      this.fb.emit({ op: Op.BrFalse, dst: -1, fn: (fr) => (vf(fr) === value ? 1n : 0n), uses: Int32Array.from(v.deps), label: skip });
       this.fb.jump(c.label);
       this.fb.mark(skip);
     }

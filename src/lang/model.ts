@@ -25,6 +25,8 @@ export interface ModelSpec {
   readonly final?: string;
   /** Kernel-C statements run on CPU0 before the CPUs start (a scenario's init code). */
   readonly init?: string;
+  /** Keep dead locals' values (only to test that zeroing them changes nothing). */
+  readonly keepDeadLocals?: boolean;
 }
 
 /** The name of the synthetic file holding the scenario's own kernel-C. */
@@ -113,7 +115,7 @@ export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: Co
   const diags = new DiagnosticList();
   for (const d of parsed.diagnostics) diags.add(d);
   if (parsed.ok) {
-    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, extraEntries: [
+    const program = compileProgram(parsed.ast, diags, { entries: names, globalsBase: GLOBALS_BASE, readSource: read, clearDeadLocals: !spec.keepDeadLocals, extraEntries: [
       ...(spec.final !== undefined ? [FINAL_FUNCTION] : []), ...(spec.init !== undefined ? [INIT_FUNCTION] : []),
     ] });
     const all = diags.sorted();

@@ -179,6 +179,8 @@ export class KernelDriver implements CpuDriver {
 
   private setPc(pc: number): void {
     this.s[this.base + K_HDR + this.fp * 2 + 1] = pc;
+    const dead = this.fn.clearAt?.[pc];
+    if (dead) for (let i = 0; i < dead.length; i++) this.clear(dead[i]!);
   }
 
   /** The instruction the CPU stands at. */
