@@ -14,6 +14,13 @@
  *   scenario can check what they are for (with them gone, lazy MMU mode leaves no barrier
  *   between filling a table and publishing it).
  *
+ * - PTMC_CMPXCHG_FIXED (with PTMC_CMPXCHG_POPULATE) is ptmc's fix of what the TODO alone
+ *   leaves racy, not kernel code: split_contpmd()/split_contpte() clear the Cont bit with
+ *   a cmpxchg loop (a plain read-modify-write can write a block back over the table
+ *   another CPU just populated), and split_leaf_mapping() re-reads the PMD after
+ *   split_contpmd() (split_pmd() would otherwise compare against the Cont value it just
+ *   cleared) and splits it only if it is still a block.
+ *
  * INVALID_PHYS_ADDR comes from the same patch. The kernel API the code calls
  * (__set_pte, set_pmd, try_pgd_pgtable_alloc_init_mm, ...) is in
  * models/include/arm64-kernel.h, which ptmc includes first.
@@ -28,7 +35,16 @@ static void split_contpte(pte_t *ptep)
 
 	ptep = PTR_ALIGN_DOWN(ptep, sizeof(*ptep) * CONT_PTES);
 	for (i = 0; i < CONT_PTES; i++, ptep++)
+#ifdef PTMC_CMPXCHG_FIXED
+	{
+		pte_t old = __ptep_get(ptep);
+
+		while (pte_cont(old) && cmpxchg(ptep, pte_val(old), pte_val(pte_mknoncont(old))) != pte_val(old))
+			old = __ptep_get(ptep);
+	}
+#else
 		__set_pte(ptep, pte_mknoncont(__ptep_get(ptep)));
+#endif
 }
 
 static int split_pmd(pmd_t *pmdp, pmd_t pmd)
@@ -79,7 +95,16 @@ static void split_contpmd(pmd_t *pmdp)
 
 	pmdp = PTR_ALIGN_DOWN(pmdp, sizeof(*pmdp) * CONT_PMDS);
 	for (i = 0; i < CONT_PMDS; i++, pmdp++)
+#ifdef PTMC_CMPXCHG_FIXED
+	{
+		pmd_t old = pmdp_get(pmdp);
+
+		while (pmd_leaf(old) && pmd_cont(old) && cmpxchg(pmdp, pmd_val(old), pmd_val(pmd_mknoncont(old))) != pmd_val(old))
+			old = pmdp_get(pmdp);
+	}
+#else
 		set_pmd(pmdp, pmd_mknoncont(pmdp_get(pmdp)));
+#endif
 }
 
 static int split_pud(pud_t *pudp, pud_t pud)
@@ -211,6 +236,10 @@ int split_leaf_mapping(unsigned long addr)
 		 */
 		if (ALIGN_DOWN(addr, PMD_SIZE) == addr)
 			goto out;
+#ifdef PTMC_CMPXCHG_FIXED
+		pmd = pmdp_get(pmdp);
+		if (pmd_leaf(pmd))
+#endif
 		ret = split_pmd(pmdp, pmd);
 		if (ret)
 			goto out;
