@@ -48,12 +48,18 @@ async function main(): Promise<void> {
   seedSteps(300); // warm-up
   const seq = seedSteps(2000);
   const scenarios = [];
-  for (const name of ['split-lockless-plain', 'split-bbm0-forced', 'split-lockless-cmpxchg']) {
+  for (const name of [
+    'split-lockless-plain', 'split-lockless-lost-ro', 'split-bbm0-forced', 'split-lockless-cmpxchg', 'split-lazy-nodsb',
+    'repaint-ends', 'init-code-write', 'init-code-write-ro', 'split-mutex-sc',
+  ]) {
     const l = load(join(root, 'scenarios', `${name}.yaml`));
     const t0 = performance.now();
     const { result } = await check(l, { reduction: true });
     const seconds = (performance.now() - t0) / 1000;
-    scenarios.push({ name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions, seconds: +seconds.toFixed(3) });
+    scenarios.push({
+      name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions,
+      seconds: +seconds.toFixed(3), statesPerSecond: Math.round(result.states / Math.max(seconds, 1e-3)),
+    });
   }
   const mutex = load(join(root, 'scenarios/slow/split-mutex.yaml'));
   const t1 = performance.now();
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   writeWhole(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`ptmc kernel-C benchmark (node ${process.version})`);
   console.log(`  seed split_leaf_mapping, sequential: ${result.seedSequential.stepsPerSecond.toLocaleString('en-US')} steps/s (${result.seedSequential.stepsPerRun} steps per run, ${seq.runs} runs)`);
-  for (const s of scenarios) console.log(`  check ${s.name}: ${s.verdict}, ${s.states} states, ${s.seconds} s`);
+  for (const s of scenarios) console.log(`  check ${s.name}: ${s.verdict}, ${s.states.toLocaleString('en-US')} states, ${s.seconds} s, ${s.statesPerSecond.toLocaleString('en-US')} states/s`);
   console.log(`  check split-mutex (first 200,000 states): ${result.mutexFirst200k.statesPerSecond.toLocaleString('en-US')} states/s, ${result.mutexFirst200k.transitions} transitions`);
   console.log(`  -> ${out}`);
 }
