@@ -6,12 +6,24 @@ import { ConfigError } from '../arch/configError.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { runCheck } from './checkCommand.js';
 import { EXIT } from './exitCodes.js';
+import { runFuzz } from './fuzzCommand.js';
 import { runReplay } from './replayCommand.js';
+import { runShrink } from './shrinkCommand.js';
 import { InputError } from './run.js';
 import { listenForInterrupt } from './interrupt.js';
 import { runList, runTest } from './testCommand.js';
 
 const VERSION = '0.1.0';
+
+function positiveInt(v: number, option: string, min: number): number {
+  if (!Number.isInteger(v) || v < min || v > 2 ** 32 - 1) throw new InputError(`ptmc: ${option}: must be an integer from ${min} to ${2 ** 32 - 1} (got ${v})`);
+  return v;
+}
+
+function positiveNumber(v: number, option: string): number {
+  if (!Number.isFinite(v) || v <= 0) throw new InputError(`ptmc: ${option}: must be a positive number (got ${v})`);
+  return v;
+}
 
 export async function main(argv: string[]): Promise<number> {
   listenForInterrupt();
@@ -40,6 +52,29 @@ export async function main(argv: string[]): Promise<number> {
       ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(a.timeout !== undefined ? { timeout: a.timeout } : {}), ...(a.out ? { out: a.out } : {}),
     })))
+    .command('fuzz <scenario>', 'run random schedules until one shows a violation, then shrink it', (y) => y
+      .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
+      .option('strategy', { choices: ['random'] as const, default: 'random' as const, describe: 'how schedules are chosen' })
+      .option('seed', { type: 'number', default: 1, describe: 'campaign seed (run i uses a seed derived from it and i)' })
+      .option('runs', { type: 'number', default: 10_000, describe: 'number of runs' })
+      .option('time', { type: 'number', describe: 'stop after this many seconds (exit 4 if runs remain)' })
+      .option('max-steps', { type: 'number', describe: 'abandon a run after this many steps (default 10000)' })
+      .option('shrink', { type: 'boolean', default: true, describe: 'shrink the failing schedule (--no-shrink to keep it)' })
+      .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
+      .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
+      .option('walks', { type: 'number', describe: 'walks per walker per VA (a model parameter)' })
+      .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
+    (a) => run(() => runFuzz({
+      scenario: a.scenario, strategy: a.strategy, seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
+      shrink: a.shrink, ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
+      ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
+      ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
+      ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.out ? { out: a.out } : {}),
+    })))
+    .command('shrink <trace>', 'shrink a trace to a 1-minimal schedule that still shows its violation', (y) => y
+      .positional('trace', { type: 'string', demandOption: true })
+      .option('out', { type: 'string', describe: 'where to write the shrunk trace (default <trace>.shrunk.trace.json)' }),
+    (a) => run(() => runShrink(a.trace, a.out)))
     .command('replay <trace>', 're-execute a counterexample trace step by step', (y) => y
       .positional('trace', { type: 'string', demandOption: true }),
     (a) => run(() => runReplay(a.trace)))

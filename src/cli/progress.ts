@@ -8,6 +8,27 @@ export interface ProgressLine {
   stop(): void;
 }
 
+function bar(format: string): SingleBar {
+  const b = new SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true, fps: 5 });
+  b.start(1, 0, {});
+  return b;
+}
+
+/** The fuzzer's line: runs, runs/s, steps/s, elapsed. */
+export function fuzzProgressLine(enabled: boolean): { update(p: { runs: number; steps: number; elapsedMs: number }): void; stop(): void } | undefined {
+  if (!enabled || !process.stderr.isTTY) return undefined;
+  const b = bar('  {runs} runs | {rate} runs/s | {steps} steps/s | {secs} s');
+  return {
+    update: (p) => b.update(0, {
+      runs: p.runs.toLocaleString('en-US'),
+      rate: Math.round(p.runs / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
+      steps: Math.round(p.steps / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
+      secs: (p.elapsedMs / 1000).toFixed(1),
+    }),
+    stop: () => b.stop(),
+  };
+}
+
 export function progressLine(enabled: boolean): ProgressLine | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
   const bar = new SingleBar({

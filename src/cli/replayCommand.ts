@@ -8,7 +8,8 @@ import { renderRun } from '../trace/render.js';
 import { EXIT } from './exitCodes.js';
 import { InputError, load, replaySteps } from './run.js';
 
-export function runReplay(path: string): number {
+/** Read a trace file, refusing one that is not a trace or is stale (exit 2). */
+export function readTrace(path: string, verb = 'replay'): Trace {
   let t: Trace;
   try {
     t = JSON.parse(readFileSync(path, 'utf8')) as Trace;
@@ -17,7 +18,12 @@ export function runReplay(path: string): number {
   }
   if (!t || !Array.isArray(t.steps) || typeof t.scenario !== 'string') throw new InputError(`${path}: not a ptmc trace`);
   const stale = staleness(t, SEMANTICS_VERSION);
-  if (stale.length) throw new InputError(`${path}: refusing to replay a stale trace: ${stale.join('; ')}`);
+  if (stale.length) throw new InputError(`${path}: refusing to ${verb} a stale trace: ${stale.join('; ')}`);
+  return t;
+}
+
+export function runReplay(path: string): number {
+  const t = readTrace(path);
   const l = load(t.scenario, t.options as never);
   const found = replaySteps(l, t.steps); // checks every step is possible before anything is printed
   process.stdout.write(renderRun(l.session, t.steps).join('\n') + '\n');

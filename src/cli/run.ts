@@ -5,14 +5,13 @@ import { relative } from 'node:path';
 import { ConfigError } from '../arch/configError.js';
 import type { Violation } from '../check/property.js';
 import { exploreAsync, type ExploreResult } from '../explore/dfs.js';
+import { playSchedule } from '../explore/schedule.js';
 import { eagerLocalSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
 import { format, type Diagnostic } from '../lang/diagnostics.js';
 import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
-import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
-import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
@@ -94,14 +93,15 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   return out;
 }
 
-export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Overrides): Trace {
+/** A trace of steps; `how` says where it came from (a fuzz strategy and run, a shrink). */
+export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Overrides, seed = 0, how: Record<string, unknown> = {}): Trace {
   return {
     format: TRACE_FORMAT,
     semanticsVersion: SEMANTICS_VERSION,
     scenario: relative(process.cwd(), l.path),
     hashes: fileHashes([l.path, ...l.built.modelFiles]),
-    options: { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}) },
-    seed: 0,
+    options: { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}), ...how },
+    seed,
     violation: { kind: v.kind, message: v.message },
     steps,
     rendered: renderRun(l.session, steps),
@@ -110,27 +110,8 @@ export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Ove
 
 /** Re-execute a trace's steps; returns the violations its last step (or the state it reaches) shows. */
 export function replaySteps(l: Loaded, steps: Trace['steps']): Violation[] {
-  const { session } = l;
-  const s = session.initialState();
-  const found: Violation[] = [...session.initialViolations];
-  if (steps.length === 0 && found.length) return found;
-  const list = new ActionList();
-  steps.forEach((st, i) => {
-    enumerate(session.m, session.driver, s, list);
-    let ok = false;
-    for (let k = 0; k < list.length && !ok; k++)
-      ok = list.kind(k) === st.kind && list.cpu(k) === st.cpu && list.arg(k) === st.arg && list.choice(k) === st.choice;
-    if (!ok) throw new InputError(`${l.path}: the trace's step ${i + 1} (${JSON.stringify(st)}) is not possible in this scenario: not a trace of it`);
-    found.length = 0;
-    session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
-  });
-  if (found.length) return found;
-  // Final-state properties (leak) and deadlocks are judged at the state the path reaches.
-  const { m, driver } = session;
-  if (isFinal(m, driver, s)) session.finalViolations(s, found);
-  else {
-    enumerate(m, driver, s, list);
-    if (isDeadlocked(list)) found.push(DEADLOCK);
-  }
-  return found;
+  const p = playSchedule(l.session, steps);
+  if (p.impossibleAt >= 0)
+    throw new InputError(`${l.path}: the trace's step ${p.impossibleAt + 1} (${JSON.stringify(steps[p.impossibleAt])}) is not possible in this scenario: not a trace of it`);
+  return p.violations;
 }

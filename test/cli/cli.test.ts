@@ -171,3 +171,44 @@ describe('the scenarios', () => {
     expect(replayed).toBe(violating.length);
   });
 });
+
+describe('ptmc fuzz and ptmc shrink', () => {
+  it('finds the leak, writes a shrunk trace that replays, byte-identical for one seed', () => {
+    const a = join(tmp, 'fz-a.json');
+    const b = join(tmp, 'fz-b.json');
+    const r = ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--seed', '3', '--runs', '200', '--out', a);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/^VIOLATION: leak \(run \d+ of seed 3\)/);
+    expect(r.out).toMatch(/shrunk to \d+ \(1-minimal/);
+    expect(ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--seed', '3', '--runs', '200', '--out', b).code).toBe(1);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    expect(ptmc('replay', a).out).toContain('reproduced: leak');
+  });
+
+  it('a clean campaign says it proves nothing (exit 0); one cut short by --time exits 4', () => {
+    const clean = ptmc('fuzz', 'scenarios/init-code-write.yaml', '--runs', '20');
+    expect(clean.code).toBe(0);
+    expect(clean.out).toMatch(/no violation found in 20 random runs .*this is not a proof/);
+    const cut = ptmc('fuzz', 'scenarios/split-mutex-sc.yaml', '--runs', '100000000', '--time', '1');
+    expect(cut.code).toBe(4);
+    expect(cut.out).toMatch(/INCOMPLETE: cut off at time limit/);
+  });
+
+  it('shrinks a trace from check to a 1-minimal one that still replays', () => {
+    const t = join(tmp, 'bbm.trace.json');
+    expect(ptmc('check', 'scenarios/split-bbm0-forced.yaml', '--out', t).code).toBe(1);
+    const out = join(tmp, 'bbm.small.json');
+    const r = ptmc('shrink', t, '--out', out);
+    expect(r.code).toBe(1);
+    const before = JSON.parse(readFileSync(t, 'utf8')).steps.length;
+    const after = JSON.parse(readFileSync(out, 'utf8')).steps.length;
+    expect(after).toBeLessThan(before);
+    expect(ptmc('replay', out).out).toContain('reproduced: bbm');
+  });
+
+  it('a bad option value is one line, exit 2', () => {
+    const r = ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--runs', '0');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toBe('ptmc: --runs: must be an integer from 1 to 4294967295 (got 0)');
+  });
+});
