@@ -54,19 +54,21 @@ export async function main(argv: string[]): Promise<number> {
     })))
     .command('fuzz <scenario>', 'run random schedules until one shows a violation, then shrink it', (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
-      .option('strategy', { choices: ['random'] as const, default: 'random' as const, describe: 'how schedules are chosen' })
+      .option('strategy', { choices: ['random', 'pct', 'fast-check'] as const, default: 'random' as const, describe: 'how schedules are chosen' })
+      .option('depth', { type: 'number', default: 3, describe: 'PCT\'s bug depth d (d-1 priority change points)' })
       .option('seed', { type: 'number', default: 1, describe: 'campaign seed (run i uses a seed derived from it and i)' })
       .option('runs', { type: 'number', default: 10_000, describe: 'number of runs' })
       .option('time', { type: 'number', describe: 'stop after this many seconds (exit 4 if runs remain)' })
       .option('max-steps', { type: 'number', describe: 'abandon a run after this many steps (default 10000)' })
       .option('shrink', { type: 'boolean', default: true, describe: 'shrink the failing schedule (--no-shrink to keep it)' })
+      .option('keep-going', { type: 'boolean', default: false, describe: 'go on after a violation: the first run of each kind' })
       .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'number', describe: 'walks per walker per VA (a model parameter)' })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
-      scenario: a.scenario, strategy: a.strategy, seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
-      shrink: a.shrink, ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
+      scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
+      shrink: a.shrink, keepGoing: a.keepGoing, ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
       ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.out ? { out: a.out } : {}),

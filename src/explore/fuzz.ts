@@ -11,11 +11,14 @@ import { Rng, runSeed } from './prng.js';
 import type { Session } from './session.js';
 
 export interface FuzzOptions {
+  strategy?: Strategy;
   seed: number;
   runs: number;
   /** Steps after which a run is abandoned (it shows nothing). */
   maxSteps?: number;
   timeoutMs?: number;
+  /** Go on after a failing run, collecting the first run of each violation kind. */
+  keepGoing?: boolean;
   shouldStop?: () => boolean;
   onProgress?: (p: FuzzProgress) => void;
 }
@@ -34,16 +37,21 @@ export interface FuzzResult {
   abandoned: number;
   violation?: Violation;
   path?: Step[];
-  /** The failing run's number. */
+  /** The failing run's number (the lowest). */
   run?: number;
+  /** With keepGoing: the first failing run of each kind. */
+  kinds: Map<string, { run: number; violation: Violation; path: Step[] }>;
   cutoff?: string;
   elapsedMs: number;
 }
 
 const list = new ActionList();
 
-/** One uniformly random schedule. */
-export function randomRun(session: Session, rng: Rng, maxSteps: number): { path: Step[]; violation?: Violation; abandoned: boolean } {
+/** Picks the action to take at each step of one run (an index into the enabled list). */
+export type Chooser = (enabled: ActionList, step: number) => number;
+
+/** One schedule, steered by choose. */
+export function runWith(session: Session, choose: Chooser, maxSteps: number): RunResult {
   const { m, driver } = session;
   const s = session.initialState();
   const path: Step[] = [];
@@ -57,7 +65,7 @@ export function randomRun(session: Session, rng: Rng, maxSteps: number): { path:
     enumerate(m, driver, s, list);
     if (list.length === 0 || isDeadlocked(list)) return { path, violation: DEADLOCK, abandoned: false };
     if (path.length >= maxSteps) return { path, abandoned: true };
-    const k = rng.below(list.length);
+    const k = choose(list, path.length);
     const st: Step = { kind: list.kind(k), cpu: list.cpu(k), arg: list.arg(k), choice: list.choice(k) };
     path.push(st);
     try {
@@ -70,17 +78,36 @@ export function randomRun(session: Session, rng: Rng, maxSteps: number): { path:
   }
 }
 
+export interface RunResult {
+  path: Step[];
+  violation?: Violation;
+  abandoned: boolean;
+}
+
+/** A strategy makes the chooser of run i; it may learn from the runs before (PCT's step count). */
+export interface Strategy {
+  readonly name: string;
+  /** Once per campaign, before run 0 (a function of the seed only). */
+  prepare?(session: Session, seed: number, maxSteps: number): void;
+  chooser(session: Session, rng: Rng): Chooser;
+}
+
+/** Uniform random choice among the enabled actions. */
+export const RANDOM: Strategy = { name: 'random', chooser: (_s, rng) => (enabled) => rng.below(enabled.length) };
+
 /** Run the campaign, giving the event loop a turn now and then (Ctrl-C). */
 export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult> {
   const t0 = Date.now();
   const deadline = o.timeoutMs === undefined ? Infinity : t0 + o.timeoutMs;
   const maxSteps = o.maxSteps ?? 10_000;
-  const res: FuzzResult = { verdict: 'clean', runs: 0, steps: 0, abandoned: 0, elapsedMs: 0 };
+  const res: FuzzResult = { verdict: 'clean', runs: 0, steps: 0, abandoned: 0, elapsedMs: 0, kinds: new Map() };
   let last = t0;
+  const strategy = o.strategy ?? RANDOM;
+  strategy.prepare?.(session, o.seed, maxSteps);
   for (let i = 0; i < o.runs; i++) {
     const now = Date.now();
     if (now > deadline || o.shouldStop?.()) {
-      res.verdict = 'incomplete';
+      if (res.verdict !== 'violation') res.verdict = 'incomplete';
       res.cutoff = now > deadline ? 'time limit' : 'interrupted (Ctrl-C)';
       break;
     }
@@ -89,13 +116,14 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
       await new Promise((resolve) => setImmediate(resolve));
       last = Date.now();
     }
-    const r = randomRun(session, new Rng(runSeed(o.seed, i)), maxSteps);
+    const r = runWith(session, strategy.chooser(session, new Rng(runSeed(o.seed, i))), maxSteps);
     res.runs++;
     res.steps += r.path.length;
     if (r.abandoned) res.abandoned++;
     if (r.violation) {
-      Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: i });
-      break;
+      if (!res.kinds.has(r.violation.kind)) res.kinds.set(r.violation.kind, { run: i, violation: r.violation, path: r.path });
+      if (res.verdict !== 'violation') Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: i });
+      if (!o.keepGoing) break;
     }
   }
   res.elapsedMs = Date.now() - t0;

@@ -206,6 +206,15 @@ describe('ptmc fuzz and ptmc shrink', () => {
     expect(ptmc('replay', out).out).toContain('reproduced: bbm');
   });
 
+  it('--keep-going collects a trace per violation kind, each of which replays', () => {
+    const out = join(tmp, 'kg.json');
+    const r = ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--strategy', 'pct', '--keep-going', '--runs', '300', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/kinds found: leak \(run 0\), model-error \(run \d+\)/);
+    expect(ptmc('replay', out).out).toContain('reproduced: leak');
+    expect(ptmc('replay', join(tmp, 'kg.model-error.trace.json')).out).toContain('reproduced: model-error');
+  });
+
   it('a bad option value is one line, exit 2', () => {
     const r = ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--runs', '0');
     expect(r.code).toBe(2);

@@ -1,0 +1,43 @@
+// Fuzzing as a fast-check property: the input is the choice list (element j picks among
+// the actions enabled at step j, modulo their number; past its end the first is taken), the
+// property fails when the run shows a violation. fast-check's shrinking then finds a short
+// failing choice list, and its seed and path replay the run. Campaign i is fast-check's
+// run i under the given seed.
+
+import fc from 'fast-check';
+import { RANDOM, runWith, type FuzzOptions, type FuzzResult, type RunResult } from './fuzz.js';
+import { Rng, runSeed } from './prng.js';
+import type { Session } from './session.js';
+
+export function fastCheckCampaign(session: Session, o: FuzzOptions): FuzzResult {
+  const t0 = Date.now();
+  const maxSteps = o.maxSteps ?? 10_000;
+  // Choice lists as long as a run is (from a calibration run), so a list steers all of it.
+  const calib = runWith(session, RANDOM.chooser(session, new Rng(runSeed(o.seed, 0xffffffff))), maxSteps);
+  const length = Math.min(maxSteps, Math.max(8, calib.path.length * 2));
+  let steps = 0;
+  let abandoned = 0;
+  const play = (choices: readonly number[]): RunResult =>
+    runWith(session, (enabled, step) => (step < choices.length ? choices[step]! % enabled.length : 0), maxSteps);
+  const out = fc.check(fc.property(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), (choices) => {
+    const r = play(choices);
+    steps += r.path.length;
+    if (r.abandoned) abandoned++;
+    return r.violation === undefined;
+  }), {
+    seed: o.seed | 0, numRuns: o.runs,
+    ...(o.timeoutMs !== undefined ? { interruptAfterTimeLimit: o.timeoutMs, markInterruptAsFailure: false } : {}),
+  });
+  const runs = out.numRuns;
+  const res: FuzzResult = { verdict: 'clean', runs, steps, abandoned, elapsedMs: 0, kinds: new Map() };
+  if (out.failed && out.counterexample) {
+    const r = play(out.counterexample[0]);
+    Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: out.numRuns - 1 });
+    res.kinds.set(r.violation!.kind, { run: out.numRuns - 1, violation: r.violation!, path: r.path });
+  } else if (out.interrupted || runs < o.runs) {
+    res.verdict = 'incomplete';
+    res.cutoff = 'time limit';
+  }
+  res.elapsedMs = Date.now() - t0;
+  return res;
+}
