@@ -14,15 +14,16 @@ function bar(format: string): SingleBar {
   return b;
 }
 
-/** The fuzzer's line: runs, runs/s, steps/s, elapsed. */
-export function fuzzProgressLine(enabled: boolean): { update(p: { runs: number; steps: number; elapsedMs: number }): void; stop(): void } | undefined {
+/** The fuzzer's line: runs, runs/s, steps/s, the shortest failing schedule so far, elapsed. */
+export function fuzzProgressLine(enabled: boolean): { update(p: { runs: number; steps: number; elapsedMs: number; best: number }): void; stop(): void } | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
-  const b = bar('  {runs} runs | {rate} runs/s | {steps} steps/s | {secs} s');
+  const b = bar('  {runs} runs | {rate} runs/s | {steps} steps/s | best {best} | {secs} s');
   return {
     update: (p) => b.update(0, {
       runs: p.runs.toLocaleString('en-US'),
       rate: Math.round(p.runs / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
       steps: Math.round(p.steps / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
+      best: p.best ? `${p.best} steps` : '-',
       secs: (p.elapsedMs / 1000).toFixed(1),
     }),
     stop: () => b.stop(),

@@ -15,3 +15,25 @@ export function stepKey(s: Step): string {
 export function sameStep(a: Step, b: Step): boolean {
   return a.kind === b.kind && a.cpu === b.cpu && a.arg === b.arg && a.choice === b.choice;
 }
+
+/**
+ * Who takes a step: a CPU's program, its store buffer, its TLBI queue, or one of its
+ * walkers (per probe VA). Used to count context switches and by PCT.
+ */
+export function actorOf(kind: number, cpu: number, arg: number): number {
+  if (kind === 1) return cpu; // A_PROG
+  if (kind === 2) return 100 + cpu; // A_COMMIT
+  if (kind === 3) return 200 + cpu; // A_TLBI
+  return 1000 + cpu * 256 + arg; // A_WALK: CPU and probe VA
+}
+
+/** Steps whose actor differs from the previous step's. */
+export function contextSwitches(steps: readonly Step[]): number {
+  let n = 0;
+  for (let i = 1; i < steps.length; i++) {
+    const a = steps[i - 1]!;
+    const b = steps[i]!;
+    if (actorOf(a.kind, a.cpu, a.arg) !== actorOf(b.kind, b.cpu, b.arg)) n++;
+  }
+  return n;
+}

@@ -27,6 +27,8 @@ export interface FuzzProgress {
   runs: number;
   steps: number;
   elapsedMs: number;
+  /** The shortest failing schedule so far (before shrinking), or 0. */
+  best: number;
 }
 
 export interface FuzzResult {
@@ -104,6 +106,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
   let last = t0;
   const strategy = o.strategy ?? RANDOM;
   strategy.prepare?.(session, o.seed, maxSteps);
+  let best = 0;
   for (let i = 0; i < o.runs; i++) {
     const now = Date.now();
     if (now > deadline || o.shouldStop?.()) {
@@ -112,7 +115,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
       break;
     }
     if (now - last > 50) {
-      o.onProgress?.({ runs: res.runs, steps: res.steps, elapsedMs: now - t0 });
+      o.onProgress?.({ runs: res.runs, steps: res.steps, elapsedMs: now - t0, best });
       await new Promise((resolve) => setImmediate(resolve));
       last = Date.now();
     }
@@ -121,6 +124,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
     res.steps += r.path.length;
     if (r.abandoned) res.abandoned++;
     if (r.violation) {
+      if (best === 0 || r.path.length < best) best = r.path.length;
       if (!res.kinds.has(r.violation.kind)) res.kinds.set(r.violation.kind, { run: i, violation: r.violation, path: r.path });
       if (res.verdict !== 'violation') Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: i });
       if (!o.keepGoing) break;

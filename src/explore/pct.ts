@@ -6,16 +6,10 @@
 // actor's actions (which write a load reads, which store commits) the choice is random.
 // k, the run length, is estimated once per campaign from a calibration run.
 
-import { A_COMMIT, A_PROG, A_TLBI, type ActionList } from '../machine/transitions.js';
+import type { ActionList } from '../machine/transitions.js';
+import { actorOf } from './choicePath.js';
 import { RANDOM, runWith, type Strategy } from './fuzz.js';
 import { Rng, runSeed } from './prng.js';
-
-function actorOf(kind: number, cpu: number, arg: number): number {
-  if (kind === A_PROG) return cpu;
-  if (kind === A_COMMIT) return 100 + cpu;
-  if (kind === A_TLBI) return 200 + cpu;
-  return 1000 + cpu * 256 + arg; // a walker: CPU and probe VA
-}
 
 export function pct(depth: number): Strategy {
   let steps = 100;

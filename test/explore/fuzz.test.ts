@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { campaign, STRATEGIES, type StrategyName } from '../../src/explore/campaign.js';
+import { contextSwitches } from '../../src/explore/choicePath.js';
 import { playSchedule } from '../../src/explore/schedule.js';
 import { shrink } from '../../src/explore/shrink.js';
 import { load } from '../../src/cli/run.js';
@@ -48,6 +49,14 @@ for (const strategy of STRATEGIES) {
         for (let i = 0; i < small.length; i++) {
           const p = playSchedule(l.session, [...small.slice(0, i), ...small.slice(i + 1)]);
           expect(p.impossibleAt >= 0 || !p.violations.some((v) => v.kind === kind), `removing step ${i + 1} keeps the violation`).toBe(true);
+        }
+        // Among such schedules, fewer context switches: no neighbour swap lowers them and keeps it.
+        for (let i = 0; i + 1 < small.length; i++) {
+          const c = [...small];
+          [c[i], c[i + 1]] = [c[i + 1]!, c[i]!];
+          if (contextSwitches(c) >= contextSwitches(small)) continue;
+          const p = playSchedule(l.session, c);
+          expect(p.impossibleAt >= 0 || !p.violations.some((v) => v.kind === kind), `swapping steps ${i + 1} and ${i + 2} keeps it with fewer switches`).toBe(true);
         }
       }, 120_000);
     }
