@@ -28,6 +28,8 @@ export class Machine {
    * through translation, so memory need not keep them for it.
    */
   readonly translates: Uint8Array;
+  /** Whether cpu's program has returned (the CPU driver says): it makes no more loads. */
+  cpuDone: (s: Int32Array, cpu: number) => boolean = () => false;
   /** No CPU's program can write a TTBR (the CPU driver says): only today's roots are roots. */
   ttbrFixed = false;
   /** Scratch: frames a walk may still reach (memory.ts). */

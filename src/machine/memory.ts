@@ -117,9 +117,13 @@ export function collect(m: Machine, s: Int32Array): void {
     // Under sc every read is of the newest write: nothing older is ever needed.
     for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.sc; cpu++) {
       const c = L.cpu(cpu);
-      const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
-      const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
-      if (ld < keep) keep = ld;
+      // A CPU whose program has returned makes no more loads (its buffered stores still
+      // commit, but a commit reads nothing).
+      if (!m.compactMemory || !m.cpuDone(s, cpu)) {
+        const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
+        const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
+        if (ld < keep) keep = ld;
+      }
       if (reach[Math.floor(loc / L.entries)] === 1 && mayWalkAt(m, s, cpu, loc)) {
         const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
         if (wk < keep) keep = wk;

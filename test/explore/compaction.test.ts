@@ -1,7 +1,7 @@
 // Memory compaction (merging timestamps no reader can tell apart, dropping writes only a
 // CPU that will never walk again could read) changes no outcome: on random programs the
 // compacted search reaches exactly the final states and violation kinds of the brute-force
-// enumerator on the uncompacted machine.
+// enumerator on the uncompacted machine (final states include every CPU's TLB).
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -12,10 +12,25 @@ import type { Session } from '../../src/explore/session.js';
 import { CapacityError } from '../../src/machine/errors.js';
 import type { Program } from '../../src/machine/program.js';
 import { newestWrite } from '../../src/machine/memory.js';
+import { TLB_ENTRY } from '../../src/machine/layout.js';
+import { tlbBase } from '../../src/machine/tlb.js';
 import { kernelSetup, linearMapOptions } from '../helpers/kernel.js';
 import { observer, programArb, randomSession } from '../helpers/randomPrograms.js';
 
 const same = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
+
+/** What walkers did shows too: every CPU's TLB (a sorted set, so equal sets print equal). */
+function withTlbs(session: Session, base: (s: Int32Array) => string): (s: Int32Array) => string {
+  const m = session.m;
+  return (s) => {
+    const parts = [base(s)];
+    for (let c = 0; c < m.layout.cpus; c++) {
+      const b = tlbBase(m, c);
+      parts.push(Array.from(s.subarray(b, b + 1 + s[b]! * TLB_ENTRY)).join(','));
+    }
+    return parts.join(' | ');
+  };
+}
 
 /** Oracle: the plain machine, every interleaving. Candidate: compacted, reduced search. */
 function agreeMachine(program: Program): boolean {
@@ -23,7 +38,7 @@ function agreeMachine(program: Program): boolean {
   const compact = randomSession(program, true, { compactMemory: true });
   let oracle;
   try {
-    oracle = bruteForce(plain.session, { observe: observer(plain.session, plain.driver), maxStates: 40_000 });
+    oracle = bruteForce(plain.session, { observe: withTlbs(plain.session, observer(plain.session, plain.driver)), maxStates: 40_000 });
   } catch (e) {
     if (e instanceof CapacityError) return true;
     if (e instanceof Error && /more than/.test(e.message)) fc.pre(false);
@@ -31,7 +46,7 @@ function agreeMachine(program: Program): boolean {
   }
   let got;
   try {
-    got = explore(compact.session, { observe: observer(compact.session, compact.driver), keepGoing: true, reduction: eagerLocalSteps(compact.driver) });
+    got = explore(compact.session, { observe: withTlbs(compact.session, observer(compact.session, compact.driver)), keepGoing: true, reduction: eagerLocalSteps(compact.driver) });
   } catch (e) {
     if (e instanceof CapacityError) return false;
     throw e;
