@@ -66,7 +66,7 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
       if (a.keepGoing) lines.push(`  kinds found: ${kinds.map((x) => `${x.violation.kind} (run ${x.run})`).join(', ')}`);
     }
     lines.push(
-      `  ${k.violation.kind}: schedule of ${k.path.length} steps${a.shrink ? `, shrunk to ${steps.length} (1-minimal: removing any step loses the violation)` : ''}; trace written to ${tracePath}`,
+      `  ${k.violation.kind}: schedule of ${k.path.length} steps${a.shrink ? `, shrunk to ${steps.length} (1-minimal: removing any step loses the violation or is impossible)` : ''}; trace written to ${tracePath}`,
     );
     if (n === 0) lines.push(`  replay with: ptmc replay ${tracePath}`, ...trace.rendered, '', `violation: ${trace.violation.kind}`, `  ${trace.violation.message}`, '');
   });

@@ -10,6 +10,6 @@ export type StrategyName = 'random' | 'pct' | 'fast-check';
 export const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'fast-check'];
 
 export async function campaign(session: Session, strategy: StrategyName, o: FuzzOptions & { depth?: number }): Promise<FuzzResult> {
-  if (strategy === 'fast-check') return fastCheckCampaign(session, o);
+  if (strategy === 'fast-check') return await fastCheckCampaign(session, o);
   return fuzz(session, { ...o, strategy: strategy === 'pct' ? pct(o.depth ?? 3) : RANDOM });
 }

@@ -1,15 +1,16 @@
 // Fuzzing as a fast-check property: the input is the choice list (element j picks among
 // the actions enabled at step j, modulo their number; past its end the first is taken), the
 // property fails when the run shows a violation. fast-check's shrinking then finds a short
-// failing choice list, and its seed and path replay the run. Campaign i is fast-check's
-// run i under the given seed.
+// failing choice list, and its seed and path replay the run. Run i is fast-check's run i
+// under the given seed; a trace's run is the first failing one, and its schedule is what
+// fast-check shrank that run to (then ptmc shrinks it further).
 
 import fc from 'fast-check';
 import { RANDOM, runWith, type FuzzOptions, type FuzzResult, type RunResult } from './fuzz.js';
 import { Rng, runSeed } from './prng.js';
 import type { Session } from './session.js';
 
-export function fastCheckCampaign(session: Session, o: FuzzOptions): FuzzResult {
+export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promise<FuzzResult> {
   const t0 = Date.now();
   const maxSteps = o.maxSteps ?? 10_000;
   // Choice lists as long as a run is (from a calibration run), so a list steers all of it.
@@ -19,10 +20,26 @@ export function fastCheckCampaign(session: Session, o: FuzzOptions): FuzzResult 
   let abandoned = 0;
   const play = (choices: readonly number[]): RunResult =>
     runWith(session, (enabled, step) => (step < choices.length ? choices[step]! % enabled.length : 0), maxSteps);
-  const out = fc.check(fc.property(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), (choices) => {
+  // Figures count the campaign's runs, not fast-check's shrinking runs after the first failure.
+  let failed = false;
+  let stopped = false;
+  let last = Date.now();
+  const out = await fc.check(fc.asyncProperty(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), async (choices) => {
+    if (Date.now() - last > 50) {
+      o.onProgress?.({ runs: 0, steps, elapsedMs: Date.now() - t0, best: 0 });
+      await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be heard
+      last = Date.now();
+    }
+    if (stopped || o.shouldStop?.()) {
+      stopped = true;
+      return true; // the remaining runs pass at once; the verdict says interrupted
+    }
     const r = play(choices);
-    steps += r.path.length;
-    if (r.abandoned) abandoned++;
+    if (!failed) {
+      steps += r.path.length;
+      if (r.abandoned) abandoned++;
+    }
+    if (r.violation !== undefined) failed = true;
     return r.violation === undefined;
   }), {
     seed: o.seed | 0, numRuns: o.runs,
@@ -34,6 +51,9 @@ export function fastCheckCampaign(session: Session, o: FuzzOptions): FuzzResult 
     const r = play(out.counterexample[0]);
     Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: out.numRuns - 1 });
     res.kinds.set(r.violation!.kind, { run: out.numRuns - 1, violation: r.violation!, path: r.path });
+  } else if (stopped) {
+    res.verdict = 'incomplete';
+    res.cutoff = 'interrupted (Ctrl-C)';
   } else if (out.interrupted || runs < o.runs) {
     res.verdict = 'incomplete';
     res.cutoff = 'time limit';

@@ -109,7 +109,7 @@ function compileFunction(cx: CompileContext, info: FunctionInfo, clearDead: bool
   }
   const code = fb.finish();
   const slotTypes: CType[] = fb.slotTypes;
-  const clearAt = clearDead ? deadSlotsAt(code, slotTypes.length) : undefined;
+  const clearAt = clearDead ? deadSlotsAt(code, slotTypes.length, info.params.length) : undefined;
   return { id: info.id, name: info.name, params: info.params.length, slots: slotTypes.length, slotTypes, ret: info.ret, code, ...(clearAt ? { clearAt } : {}) };
 }
 

@@ -35,7 +35,7 @@ function successors(code: readonly Instr[], pc: number): number[] {
  * For each instruction, the slots to zero when the CPU arrives there: those live or written
  * just before it (at some predecessor) and dead at it. Parameters count as written at entry.
  */
-export function deadSlotsAt(code: readonly Instr[], slots: number): (Int32Array | undefined)[] {
+export function deadSlotsAt(code: readonly Instr[], slots: number, params: number): (Int32Array | undefined)[] {
   const n = code.length;
   const use = code.map((ins) => {
     const s = new Set<number>();
@@ -59,6 +59,7 @@ export function deadSlotsAt(code: readonly Instr[], slots: number): (Int32Array 
     }
   }
   const before: Set<number>[] = code.map(() => new Set());
+  for (let p = 0; p < params && code.length; p++) before[0]!.add(p);
   for (let pc = 0; pc < n; pc++) {
     const out = new Set(liveIn[pc]);
     if (code[pc]!.dst >= 0) out.add(code[pc]!.dst);

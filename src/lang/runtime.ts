@@ -337,6 +337,8 @@ export class KernelDriver implements CpuDriver {
     this.fp = newFp;
     this.fn = callee;
     args.forEach((a, i) => this.set(i, a.v, a.view));
+    const dead = callee.clearAt?.[0]; // parameters the function never reads
+    if (dead) for (let i = 0; i < dead.length; i++) this.clear(dead[i]!);
   }
 
   /** Pop the current frame, handing v to the caller's result slot. Returns false at the bottom. */

@@ -19,7 +19,7 @@ export class Machine {
   readonly sc: boolean;
   /** Scratch for timestamp renumbering, sized to the most timestamps a state can hold. */
   readonly tsScratch: Int32Array;
-  /** Per timestamp: bit 0 a live write, bit 1 the oldest of its location, bit 2 an exact view. */
+  /** Per timestamp: bit 0 a live write, bit 1 an oldest write, bit 3 a write that is not its location's oldest, bit 2 an exact view. */
   readonly tsMarks: Uint8Array;
   readonly compactMemory: boolean;
   /**

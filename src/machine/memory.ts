@@ -243,7 +243,8 @@ function renumber(m: Machine, s: Int32Array): void {
   for (let loc = 0; loc < L.locs; loc++) {
     const b = L.mem(loc);
     const n = s[b]!;
-    for (let i = 0; i < n; i++) mark[s[b + 1 + i * MEM_ENTRY + 2]!] = i === 0 ? 3 : 1;
+    // Merged timestamps can stamp writes of several locations: combine, never overwrite.
+    for (let i = 0; i < n; i++) mark[s[b + 1 + i * MEM_ENTRY + 2]!]! |= i === 0 ? 3 : 9;
   }
   const merge = m.compactMemory;
   if (merge) {
@@ -260,7 +261,8 @@ function renumber(m: Machine, s: Int32Array): void {
   for (let t = 1; t <= time; t++) {
     const k = mark[t]!;
     if (k & 1) {
-      if (!merge || (k & 2) === 0 || separated) cur++;
+      // Merge only if every write stamped t is the oldest its location keeps.
+      if (!merge || (k & 8) !== 0 || separated) cur++;
       separated = false;
     }
     if (k & 4) separated = true;
