@@ -22,6 +22,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     runWith(session, (enabled, step) => (step < choices.length ? choices[step]! % enabled.length : 0), maxSteps);
   // Figures count the campaign's runs, not fast-check's shrinking runs after the first failure.
   let failed = false;
+  let played = 0;
   let stopped = false;
   let last = Date.now();
   const out = await fc.check(fc.asyncProperty(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), async (choices) => {
@@ -36,6 +37,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     }
     const r = play(choices);
     if (!failed) {
+      played++;
       steps += r.path.length;
       if (r.abandoned) abandoned++;
     }
@@ -45,7 +47,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     seed: o.seed | 0, numRuns: o.runs,
     ...(o.timeoutMs !== undefined ? { interruptAfterTimeLimit: o.timeoutMs, markInterruptAsFailure: false } : {}),
   });
-  const runs = out.numRuns;
+  const runs = stopped ? played : out.numRuns;
   const res: FuzzResult = { verdict: 'clean', runs, steps, abandoned, elapsedMs: 0, kinds: new Map() };
   if (out.failed && out.counterexample) {
     const r = play(out.counterexample[0]);
