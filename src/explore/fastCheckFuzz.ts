@@ -6,16 +6,14 @@
 // fast-check shrank that run to (then ptmc shrinks it further).
 
 import fc from 'fast-check';
-import { RANDOM, runWith, type FuzzOptions, type FuzzResult, type RunResult } from './fuzz.js';
-import { Rng, runSeed } from './prng.js';
+import { calibrationLength, runWith, type FuzzOptions, type FuzzResult, type RunResult } from './fuzz.js';
 import type { Session } from './session.js';
 
 export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promise<FuzzResult> {
   const t0 = Date.now();
   const maxSteps = o.maxSteps ?? 10_000;
   // Choice lists as long as a run is (from a calibration run), so a list steers all of it.
-  const calib = runWith(session, RANDOM.chooser(session, new Rng(runSeed(o.seed, 0xffffffff))), maxSteps);
-  const length = Math.min(maxSteps, Math.max(8, calib.path.length * 2));
+  const length = Math.min(maxSteps, Math.max(8, calibrationLength(session, o.seed, maxSteps) * 2));
   let steps = 0;
   let abandoned = 0;
   const play = (choices: readonly number[]): RunResult =>
@@ -27,7 +25,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
   let last = Date.now();
   const out = await fc.check(fc.asyncProperty(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), async (choices) => {
     if (Date.now() - last > 50) {
-      o.onProgress?.({ runs: 0, steps, elapsedMs: Date.now() - t0, best: 0 });
+      o.onProgress?.({ runs: played, steps, elapsedMs: Date.now() - t0, best: 0 });
       await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be heard
       last = Date.now();
     }

@@ -97,6 +97,11 @@ export interface Strategy {
 /** Uniform random choice among the enabled actions. */
 export const RANDOM: Strategy = { name: 'random', chooser: (_s, rng) => (enabled) => rng.below(enabled.length) };
 
+/** How long a run is: one random run seeded from the campaign seed alone (PCT's k, fast-check's list length). */
+export function calibrationLength(session: Session, seed: number, maxSteps: number): number {
+  return runWith(session, RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff))), maxSteps).path.length;
+}
+
 /** Run the campaign, giving the event loop a turn now and then (Ctrl-C). */
 export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult> {
   const t0 = Date.now();

@@ -8,16 +8,14 @@
 
 import type { ActionList } from '../machine/transitions.js';
 import { actorOf } from './choicePath.js';
-import { RANDOM, runWith, type Strategy } from './fuzz.js';
-import { Rng, runSeed } from './prng.js';
+import { calibrationLength, type Strategy } from './fuzz.js';
 
 export function pct(depth: number): Strategy {
   let steps = 100;
   return {
     name: 'pct',
     prepare(session, seed, maxSteps) {
-      const calib = runWith(session, RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff))), maxSteps);
-      steps = Math.max(1, calib.path.length);
+      steps = Math.max(1, calibrationLength(session, seed, maxSteps));
     },
     chooser(_session, rng) {
       const prio = new Map<number, number>();

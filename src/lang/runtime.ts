@@ -207,14 +207,19 @@ export class KernelDriver implements CpuDriver {
         s[this.base + K_STATUS] = RETURNED;
         continue;
       }
-      s[this.base + K_STATUS] = RUNNING; // CPU0 may have run the init code
-      try {
-        this.push(entry, -1, []);
-        this.runLocal();
-      } catch (e) {
-        if (!(e instanceof KernelError)) throw e;
-        this.stop(cpu, e);
-      }
+      this.start(s, cpu, entry); // RUNNING again: CPU0 may have run the init code
+    }
+  }
+
+  /** Call fnId on the bound CPU and run its local code up to the first machine operation. */
+  private start(s: Int32Array, cpu: number, fnId: number): void {
+    s[this.base + K_STATUS] = RUNNING;
+    try {
+      this.push(fnId, -1, []);
+      this.runLocal();
+    } catch (e) {
+      if (!(e instanceof KernelError)) throw e;
+      this.stop(cpu, e);
     }
   }
 
@@ -264,14 +269,7 @@ export class KernelDriver implements CpuDriver {
    */
   runToEnd(m: Machine, s: Int32Array, cpu: number, fnId: number): { kind: string; message: string }[] {
     this.bind(m, s, cpu);
-    s[this.base + K_STATUS] = RUNNING;
-    try {
-      this.push(fnId, -1, []);
-      this.runLocal();
-    } catch (e) {
-      if (!(e instanceof KernelError)) throw e;
-      this.stop(cpu, e);
-    }
+    this.start(s, cpu, fnId);
     for (let guard = 0; !this.done(m, s, cpu) && guard < 1_000_000; guard++) {
       const k = this.choices(m, s, cpu);
       m.events.clear();

@@ -11,13 +11,11 @@ import { eagerLocalSteps } from '../../src/explore/reduction.js';
 import type { Session } from '../../src/explore/session.js';
 import { CapacityError } from '../../src/machine/errors.js';
 import type { Program } from '../../src/machine/program.js';
-import { newestWrite } from '../../src/machine/memory.js';
 import { TLB_ENTRY } from '../../src/machine/layout.js';
 import { tlbBase } from '../../src/machine/tlb.js';
-import { kernelSetup, linearMapOptions } from '../helpers/kernel.js';
+import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
 import { observer, programArb, randomSession } from '../helpers/randomPrograms.js';
 
-const same = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
 
 /** What walkers did shows too: every CPU's TLB (a sorted set, so equal sets print equal). */
 function withTlbs(session: Session, base: (s: Int32Array) => string): (s: Int32Array) => string {
@@ -51,7 +49,7 @@ function agreeMachine(program: Program): boolean {
     if (e instanceof CapacityError) return false;
     throw e;
   }
-  return same(oracle.finals, got.finals) && same(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
+  return sameSet(oracle.finals, got.finals) && sameSet(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
 }
 
 const MODEL = `
@@ -76,17 +74,10 @@ function agreeKernel(cpus: string[]): boolean {
   );
   const plain = setup(false);
   const compact = setup(true);
-  const observe = (m: Session['m']) => (s: Int32Array): string => {
-    const parts: string[] = [];
-    for (let l = 0; l < m.layout.locs; l++) {
-      const w = newestWrite(m, s, l);
-      parts.push(`${s[w]}.${s[w + 1]}`);
-    }
-    return parts.join(' ');
-  };
+  const observe = memoryObserver;
   const oracle = bruteForce(plain.session, { observe: observe(plain.session.m), maxStates: 100_000 });
   const got = explore(compact.session, { observe: observe(compact.session.m), keepGoing: true, reduction: eagerLocalSteps(compact.driver) });
-  return same(oracle.finals, got.finals) && same(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
+  return sameSet(oracle.finals, got.finals) && sameSet(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
 }
 
 describe('memory compaction', () => {

@@ -8,9 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
 import { eagerLocalSteps } from '../../src/explore/reduction.js';
-import { newestWrite } from '../../src/machine/memory.js';
-import type { Machine } from '../../src/machine/machine.js';
-import { kernelSetup, linearMapOptions } from '../helpers/kernel.js';
+import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
 
 const MODEL = `
 unsigned long x, y, r0, r1;
@@ -25,14 +23,7 @@ const stmt = fc.constantFrom(
 const programs = fc.array(fc.array(stmt, { minLength: 1, maxLength: 4 }), { minLength: 2, maxLength: 2 })
   .map((cpus) => cpus.map((s) => `unsigned long a = 0, b = 0; int i = 0; ${s.join(' ')}`));
 
-const observe = (m: Machine) => (s: Int32Array): string => {
-  const parts: string[] = [];
-  for (let l = 0; l < m.layout.locs; l++) {
-    const w = newestWrite(m, s, l);
-    parts.push(`${s[w]}.${s[w + 1]}`);
-  }
-  return parts.join(' ');
-};
+const observe = memoryObserver;
 
 function agree(cpus: string[]): { ok: boolean; kept: number; zeroed: number } {
   const setup = (keepDeadLocals: boolean) => kernelSetup(
@@ -43,8 +34,7 @@ function agree(cpus: string[]): { ok: boolean; kept: number; zeroed: number } {
   const zeroed = setup(false);
   const oracle = bruteForce(kept.session, { observe: observe(kept.session.m), maxStates: 200_000 });
   const got = explore(zeroed.session, { observe: observe(zeroed.session.m), keepGoing: true, reduction: eagerLocalSteps(zeroed.driver) });
-  const same = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((v) => b.has(v));
-  const ok = same(oracle.finals, got.finals) && same(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
+  const ok = sameSet(oracle.finals, got.finals) && sameSet(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
   return { ok, kept: oracle.states, zeroed: got.states };
 }
 

@@ -9,8 +9,7 @@ import { Mop } from '../../src/lang/ir.js';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
 import { eagerLocalSteps } from '../../src/explore/reduction.js';
-import { newestWrite } from '../../src/machine/memory.js';
-import { kernelSetup, linearMapOptions } from '../helpers/kernel.js';
+import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
 
 const MODEL = `
 unsigned long x, y, r0, r1, r2, r3;
@@ -35,22 +34,14 @@ function agree(cpus: string[], wrong = false): boolean {
     linearMapOptions({ cpus: 2, memoryModel: 'relaxed', historyDepth: 8 }),
   );
   const m = session.m;
-  const observe = (s: Int32Array): string => {
-    const parts: string[] = [];
-    for (let l = 0; l < m.layout.locs; l++) {
-      const w = newestWrite(m, s, l);
-      parts.push(`${s[w]}.${s[w + 1]}`);
-    }
-    return parts.join(' ');
-  };
+  const observe = memoryObserver(m);
   const oracle = bruteForce(session, { observe, maxStates: 100_000 });
   // Wrong on purpose when asked: a load is not local (what it reads depends on other CPUs).
   const classify = wrong
     ? { isLocal: (mm: typeof m, st: Int32Array, c: number) => driver.isLocal(mm, st, c) || driver.current(mm, st, c)?.mop === Mop.Load }
     : driver;
   const reduced = explore(session, { observe, keepGoing: true, reduction: eagerLocalSteps(classify) });
-  const same = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((v) => b.has(v));
-  return same(oracle.finals, reduced.finals) && same(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
+  return sameSet(oracle.finals, reduced.finals) && sameSet(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
 }
 
 describe('reduction with the kernel-C driver', () => {

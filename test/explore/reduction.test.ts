@@ -9,6 +9,7 @@ import { explore } from '../../src/explore/dfs.js';
 import { eagerLocalSteps, type Reduction } from '../../src/explore/reduction.js';
 import type { Program } from '../../src/machine/program.js';
 import { CapacityError } from '../../src/machine/errors.js';
+import { sameSet } from '../helpers/kernel.js';
 import { observer, programArb, randomSession } from '../helpers/randomPrograms.js';
 
 function agree(program: Program, reductionFor: (d: ReturnType<typeof randomSession>['driver']) => Reduction): boolean {
@@ -25,8 +26,7 @@ function agree(program: Program, reductionFor: (d: ReturnType<typeof randomSessi
     throw e;
   }
   const reduced = explore(session, { observe, keepGoing: true, reduction: reductionFor(driver) });
-  const same = (a: Set<string>, b: Set<string>): boolean => a.size === b.size && [...a].every((x) => b.has(x));
-  return same(oracle.finals, reduced.finals) && same(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
+  return sameSet(oracle.finals, reduced.finals) && sameSet(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
 }
 
 const sound = (d: ReturnType<typeof randomSession>['driver']): Reduction => eagerLocalSteps(d);

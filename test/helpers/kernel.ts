@@ -9,6 +9,8 @@ import { resolveMachineConfig, type MachineConfig, type MachineOptions } from '.
 import { A_PROG, ActionList, enumerate, isFinal } from '../../src/machine/transitions.js';
 import { compileModel, type ModelSpec } from '../../src/lang/model.js';
 import { KernelDriver } from '../../src/lang/runtime.js';
+import type { Machine } from '../../src/machine/machine.js';
+import { newestWrite } from '../../src/machine/memory.js';
 
 export interface KernelSetup {
   cfg: MachineConfig;
@@ -59,4 +61,21 @@ export function runSequential(setup: KernelSetup): { state: Int32Array; violatio
     steps++;
   }
   return { state: s, violations, steps };
+}
+
+/** What a final state shows of memory: the newest value of every location. */
+export function memoryObserver(m: Machine): (s: Int32Array) => string {
+  return (s) => {
+    const parts: string[] = [];
+    for (let l = 0; l < m.layout.locs; l++) {
+      const w = newestWrite(m, s, l);
+      parts.push(`${s[w]}.${s[w + 1]}`);
+    }
+    return parts.join(' ');
+  };
+}
+
+/** Two sets of final states (or violation kinds) are the same. */
+export function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
+  return a.size === b.size && [...a].every((x) => b.has(x));
 }
