@@ -12,6 +12,8 @@ import { KernelDriver } from '../src/lang/runtime.js';
 import { resolveMachineConfig, type MachineOptions } from '../src/machine/config.js';
 import { A_PROG, ActionList, enumerate, isFinal } from '../src/machine/transitions.js';
 import { check, load } from '../src/cli/run.js';
+import { explore } from '../src/explore/dfs.js';
+import { eagerLocalSteps } from '../src/explore/reduction.js';
 import { writeWhole } from '../src/cli/output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -65,6 +67,15 @@ async function main(): Promise<void> {
   const t1 = performance.now();
   const big = (await check(mutex, { reduction: true, maxStates: 200_000 })).result;
   const bigSeconds = (performance.now() - t1) / 1000;
+  // Memory compaction on and off, on one CPU making a page read-only with no walker, each
+  // capped at 20 s: the cost the compaction removes (commit orders nobody can observe).
+  const alone = load(join(root, 'bench/scenarios/set-memory-ro-alone.yaml'));
+  const compaction = [true, false].map((compactMemory) => {
+    const session = new Session({ ...alone.built.cfg, compactMemory }, alone.built.driver, alone.built.props);
+    const t = performance.now();
+    const r = explore(session, { reduction: eagerLocalSteps(alone.built.driver), timeoutMs: 20_000 });
+    return { compactMemory, verdict: r.verdict, states: r.states, seconds: +((performance.now() - t) / 1000).toFixed(3) };
+  });
   const result = {
     benchmark: 'kernel',
     date: new Date().toISOString(),
@@ -75,6 +86,7 @@ async function main(): Promise<void> {
       stepsPerSecond: Math.round(seq.steps / seq.seconds), stepsPerRun: Math.round(seq.steps / seq.runs),
     },
     scenarios,
+    compaction,
     mutexFirst200k: { states: big.states, transitions: big.transitions, seconds: +bigSeconds.toFixed(3), statesPerSecond: Math.round(big.states / bigSeconds) },
   };
   const out = join(root, 'results', 'bench-kernel.json');
@@ -83,6 +95,7 @@ async function main(): Promise<void> {
   console.log(`  seed split_leaf_mapping, sequential: ${result.seedSequential.stepsPerSecond.toLocaleString('en-US')} steps/s (${result.seedSequential.stepsPerRun} steps per run, ${seq.runs} runs)`);
   for (const s of scenarios) console.log(`  check ${s.name}: ${s.verdict}, ${s.states.toLocaleString('en-US')} states, ${s.seconds} s, ${s.statesPerSecond.toLocaleString('en-US')} states/s`);
   console.log(`  check split-mutex (first 200,000 states): ${result.mutexFirst200k.statesPerSecond.toLocaleString('en-US')} states/s, ${result.mutexFirst200k.transitions} transitions`);
+  for (const c of compaction) console.log(`  set_memory_ro alone, no walker, compaction ${c.compactMemory ? 'on' : 'off'}: ${c.verdict}, ${c.states.toLocaleString('en-US')} states, ${c.seconds} s`);
   console.log(`  -> ${out}`);
 }
 
