@@ -13,7 +13,7 @@ import { resolveMachineConfig, type MachineOptions } from '../src/machine/config
 import { A_PROG, ActionList, enumerate, isFinal } from '../src/machine/transitions.js';
 import { check, load } from '../src/cli/run.js';
 import { explore } from '../src/explore/dfs.js';
-import { eagerLocalSteps } from '../src/explore/reduction.js';
+import { eagerSteps } from '../src/explore/reduction.js';
 import { writeWhole } from '../src/cli/output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const compaction = [true, false].map((compactMemory) => {
     const session = new Session({ ...alone.built.cfg, compactMemory }, alone.built.driver, alone.built.props);
     const t = performance.now();
-    const r = explore(session, { reduction: eagerLocalSteps(alone.built.driver), timeoutMs: 20_000 });
+    const r = explore(session, { reduction: eagerSteps(alone.built.driver), timeoutMs: 20_000 });
     return { compactMemory, verdict: r.verdict, states: r.states, seconds: +((performance.now() - t) / 1000).toFixed(3) };
   });
   const result = {

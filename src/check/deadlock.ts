@@ -1,7 +1,8 @@
-// Deadlock: a state that is not final and where nothing but walkers can move (a lock
+// Deadlock: a state whose programs are not done and where nothing but walkers can move (a lock
 // never released, a CPU waiting on a barrier that cannot complete).
 
-import { A_WALK, type ActionList } from '../machine/transitions.js';
+import type { Machine } from '../machine/machine.js';
+import { A_WALK, programsDone, type ActionList, type CpuDriver } from '../machine/transitions.js';
 import type { Violation } from './property.js';
 
 export const DEADLOCK: Violation = {
@@ -9,8 +10,8 @@ export const DEADLOCK: Violation = {
   message: 'No CPU can take a step, and not every CPU has returned (a lock never released, or a CPU waiting on a barrier that cannot complete).',
 };
 
-/** Whether a non-final state with these enabled actions is deadlocked. */
-export function isDeadlocked(actions: ActionList): boolean {
+/** Whether state s, with these enabled actions, is deadlocked. */
+export function isDeadlocked(m: Machine, d: CpuDriver, s: Int32Array, actions: ActionList): boolean {
   for (let i = 0; i < actions.length; i++) if (actions.kind(i) !== A_WALK) return false;
-  return true;
+  return !programsDone(m, d, s);
 }

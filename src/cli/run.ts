@@ -6,7 +6,7 @@ import { ConfigError } from '../arch/configError.js';
 import type { Violation } from '../check/property.js';
 import { exploreAsync, type ExploreResult } from '../explore/dfs.js';
 import { playSchedule } from '../explore/schedule.js';
-import { eagerLocalSteps, NO_REDUCTION } from '../explore/reduction.js';
+import { eagerSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
 import { format, type Diagnostic } from '../lang/diagnostics.js';
 import { ModelError, SCENARIO_FILE } from '../lang/model.js';
@@ -66,7 +66,7 @@ export interface CheckOutcome {
 }
 
 export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
-  const red = o.reduction ? eagerLocalSteps(l.built.driver) : NO_REDUCTION;
+  const red = o.reduction ? eagerSteps(l.built.driver) : NO_REDUCTION;
   const maxStates = o.maxStates ?? l.cutoffs.maxStates;
   const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
   const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);

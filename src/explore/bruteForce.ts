@@ -60,7 +60,7 @@ export function bruteForce(session: Session, opts: BruteForceOptions = {}): Brut
       for (const v of found) report(v, pathTo(key));
     }
     enumerate(m, driver, s, actions);
-    if (isDeadlocked(actions) && !isFinal(m, driver, s)) report(DEADLOCK, pathTo(key));
+    if (isDeadlocked(m, driver, s, actions)) report(DEADLOCK, pathTo(key));
     const n = actions.length;
     const list = actions.data.slice(0, n * 4);
     for (let i = 0; i < n; i++) {

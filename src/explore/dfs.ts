@@ -8,7 +8,7 @@ import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
-import { NO_REDUCTION, type Reduction } from './reduction.js';
+import { NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 import type { Session } from './session.js';
 import { VisitedSet } from './visitedSet.js';
 
@@ -110,6 +110,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   };
   const stack: Frame[] = [];
   const hv = new Int32Array(2);
+  const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
   const pathOf = (extra?: Step): Step[] => {
     const p = stack.slice(1).map((f) => f.taken!);
     if (extra) p.push(extra);
@@ -160,23 +161,24 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       res.cutoff ??= `a machine bound: ${e.message}`;
       return null; // this state is a leaf of the search
     }
-    if (!final && isDeadlocked(list)) {
+    if (isDeadlocked(m, driver, s, list)) {
       stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
       return fail(DEADLOCK, pathOf());
     }
     let actions = list.data.slice(0, list.length * 4);
     let count = list.length;
-    const eager = reduction.eagerCpu(m, driver, s);
     let reduced = false;
-    if (eager >= 0) {
-      for (let i = 0; i < count; i++) {
-        if (actions[i * 4] === 1 && actions[i * 4 + 1] === eager) {
-          actions = actions.slice(i * 4, i * 4 + 4);
-          res.eagerSteps += count - 1;
-          count = 1;
-          reduced = true;
-          break;
-        }
+    if (reduction.eager(m, driver, s, actor)) {
+      // The actor's actions are contiguous in enumeration order.
+      let i = 0;
+      while (i < count && !(actions[i * 4] === actor.kind && actions[i * 4 + 1] === actor.cpu && actions[i * 4 + 2] === actor.arg)) i++;
+      let j = i;
+      while (j < count && actions[j * 4] === actor.kind && actions[j * 4 + 1] === actor.cpu && actions[j * 4 + 2] === actor.arg) j++;
+      if (j > i && j - i < count) {
+        actions = actions.slice(i * 4, j * 4);
+        res.eagerSteps += count - (j - i);
+        count = j - i;
+        reduced = true;
       }
     }
     stack.push({ state: s, actions, count, next: 0, taken, key, reduced, ha: a, hb: b });

@@ -65,7 +65,7 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number): Ru
       return { path, ...(found.length ? { violation: found[0]! } : {}), abandoned: false };
     }
     enumerate(m, driver, s, list);
-    if (list.length === 0 || isDeadlocked(list)) return { path, violation: DEADLOCK, abandoned: false };
+    if (isDeadlocked(m, driver, s, list)) return { path, violation: DEADLOCK, abandoned: false };
     if (path.length >= maxSteps) return { path, abandoned: true };
     const k = choose(list, path.length);
     const st: Step = { kind: list.kind(k), cpu: list.cpu(k), arg: list.arg(k), choice: list.choice(k) };

@@ -1,13 +1,22 @@
-// Partial-order reduction by eager local steps (an ample set of one transition). A CPU
-// step that only touches what no other transition reads or writes — a store entering its
-// own store buffer, a dmb(ishst) epoch, entering lazy MMU mode, a barrier that lazy mode
-// only marks pending — commutes with every other transition and shows no event a
-// property looks at, so exploring it alone from a state loses no final state and no
-// violation (Peled's conditions C0-C2). C3 (the cycle proviso) is kept by the driver:
-// a state whose eager successor is on the DFS stack is expanded fully.
+// Partial-order reduction by eager steps: from some states a single actor's next step (all
+// of its choices) is explored alone, an ample set of one actor.
+//
+// - A CPU step that only touches what no other transition reads or writes — a store
+//   entering its own store buffer, a dmb(ishst) epoch, entering lazy MMU mode, a barrier
+//   that lazy mode only marks pending — commutes with every other transition and shows no
+//   event a property looks at (Peled's conditions C0-C2).
+// - A walk in flight runs to its end at once. Its reads could as well have been made at
+//   the moment it ends: every write it read is still readable then (the walk's floor keeps
+//   it, and nothing that raises the CPU's walk floor — isb, a TLBI completing — lets a walk
+//   survive), and the walk-cache entries it filled on the way are filled by the same walk
+//   run whole earlier. So a walk run whole at any moment covers every walk spread over time.
+//
+// C3 (the cycle proviso) is kept by the driver: a state whose eager successor is on the DFS
+// stack is expanded fully.
 
+import { A_PROG, A_WALK, type CpuDriver } from '../machine/transitions.js';
+import { P_WACTIVE } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
-import type { CpuDriver } from '../machine/transitions.js';
 
 /** Which kind of CPU step is the next one: lets the reduction ask without knowing the language. */
 export interface StepClassifier {
@@ -15,22 +24,42 @@ export interface StepClassifier {
   isLocal(m: Machine, s: Int32Array, cpu: number): boolean;
 }
 
-export interface Reduction {
-  readonly name: string;
-  /** The CPU whose single step may be explored alone from s, or -1. */
-  eagerCpu(m: Machine, d: CpuDriver, s: Int32Array): number;
+/** The actor whose step is explored alone: every action with this kind, cpu and arg. */
+export interface Actor {
+  kind: number;
+  cpu: number;
+  arg: number;
 }
 
-export const NO_REDUCTION: Reduction = { name: 'none', eagerCpu: () => -1 };
+export interface Reduction {
+  readonly name: string;
+  /** Fill `out` with the actor whose step may be explored alone from s; false if none. */
+  eager(m: Machine, d: CpuDriver, s: Int32Array, out: Actor): boolean;
+}
 
-export function eagerLocalSteps(classify: StepClassifier): Reduction {
+export const NO_REDUCTION: Reduction = { name: 'none', eager: () => false };
+
+export function eagerSteps(classify: StepClassifier): Reduction {
   return {
-    name: 'eager-local',
-    eagerCpu(m, d, s) {
-      for (let c = 0; c < m.layout.cpus; c++) {
-        if (d.choices(m, s, c) === 1 && classify.isLocal(m, s, c)) return c;
+    name: 'eager local steps and whole walks',
+    eager(m, d, s, out) {
+      const L = m.layout;
+      for (let c = 0; c < L.cpus; c++) {
+        for (let p = 0; p < L.probes; p++) {
+          if (s[L.probe(c, p) + P_WACTIVE] === 0) continue;
+          out.kind = A_WALK;
+          out.cpu = c;
+          out.arg = p;
+          return true;
+        }
+        if (d.choices(m, s, c) === 1 && classify.isLocal(m, s, c)) {
+          out.kind = A_PROG;
+          out.cpu = c;
+          out.arg = 0;
+          return true;
+        }
       }
-      return -1;
+      return false;
     },
   };
 }

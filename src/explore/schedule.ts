@@ -41,7 +41,7 @@ export function playSchedule(session: Session, steps: readonly Step[]): Played {
   if (isFinal(m, driver, s)) session.finalViolations(s, found);
   else {
     enumerate(m, driver, s, list);
-    if (isDeadlocked(list)) found.push(DEADLOCK);
+    if (isDeadlocked(m, driver, s, list)) found.push(DEADLOCK);
   }
   return { impossibleAt: -1, violations: found, at: steps.length };
 }

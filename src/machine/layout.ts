@@ -56,6 +56,12 @@ export const P_WFLOOR = 5;
 export const P_WATTRS = 6;
 export const P_WDONE = 7;
 export const P_WSTART = 8; // the walk's floor when it started (for early results)
+/**
+ * Then, per table level a walk may read (root first), the walk-cache fill it makes when it
+ * ends: next frame + 1 (0 = none), attrs, view.
+ */
+export const P_WFILLS = 9;
+export const WFILL_ENTRY = 3;
 
 /** Flags of a committed write. */
 export const W_UNINIT = 1;
@@ -94,6 +100,8 @@ export class Layout {
   readonly cWc: number;
   readonly cCoh: number;
   readonly cProbe: number;
+  /** Words per probe record: PROBE_ENTRY, then WFILL_ENTRY per table level. */
+  readonly probeStride: number;
   readonly extra: ReadonlyMap<string, number>;
   readonly size: number;
   /** Every word that holds a view, for timestamp renumbering (only nonzero ones change). */
@@ -125,7 +133,8 @@ export class Layout {
     this.cWc = this.cTlb + 1 + this.tlbCap * TLB_ENTRY;
     this.cCoh = this.cWc + 1 + this.wcCap * WC_ENTRY;
     this.cProbe = this.cCoh + this.locs;
-    this.cpuStride = this.cProbe + this.probes * PROBE_ENTRY;
+    this.probeStride = PROBE_ENTRY + (cfg.geometry.levels - 1) * WFILL_ENTRY;
+    this.cpuStride = this.cProbe + this.probes * this.probeStride;
     let at = this.cpuBase + this.cpus * this.cpuStride;
     const extra = new Map<string, number>();
     const views: number[] = [];
@@ -133,15 +142,15 @@ export class Layout {
     for (let c = 0; c < this.cpus; c++) {
       const b = this.cpuBase + c * this.cpuStride;
       exact.push(b + C_VDSB);
-      for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * PROBE_ENTRY + P_EARLY_FLOOR);
+      for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * this.probeStride + P_EARLY_FLOOR);
       for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
       for (let l = 0; l < this.locs; l++) views.push(b + this.cCoh + l);
       for (let p = 0; p < this.probes; p++) {
-        views.push(b + this.cProbe + p * PROBE_ENTRY + P_EARLY_FLOOR);
-        views.push(b + this.cProbe + p * PROBE_ENTRY + P_WFLOOR);
-        views.push(b + this.cProbe + p * PROBE_ENTRY + P_WSTART);
+        const pr = b + this.cProbe + p * this.probeStride;
+        views.push(pr + P_EARLY_FLOOR, pr + P_WFLOOR, pr + P_WSTART);
+        for (let l = 0; l < cfg.geometry.levels - 1; l++) views.push(pr + P_WFILLS + l * WFILL_ENTRY + 2);
       }
     }
     for (const r of extras) {
@@ -165,7 +174,7 @@ export class Layout {
   }
 
   probe(c: number, p: number): number {
-    return this.cpuBase + c * this.cpuStride + this.cProbe + p * PROBE_ENTRY;
+    return this.cpuBase + c * this.cpuStride + this.cProbe + p * this.probeStride;
   }
 
   region(name: string): number {

@@ -13,7 +13,7 @@ import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
-  P_WFRAME, PROBE_ENTRY, WC_ENTRY,
+  P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY,
 } from './layout.js';
 import type { Machine } from './machine.js';
 import { wcBase, W_FRAME } from './tlb.js';
@@ -129,7 +129,7 @@ export function collect(m: Machine, s: Int32Array): void {
         if (wk < keep) keep = wk;
       }
       for (let p = 0; p < L.probes; p++) {
-        const pr = c + L.cProbe + p * PROBE_ENTRY;
+        const pr = c + L.cProbe + p * L.probeStride;
         if (s[pr + P_WACTIVE]! !== 0 && readsSlot(m, p, loc)) {
           const f = latestIdx(m, s, loc, s[pr + P_WFLOOR]!);
           if (f < keep) keep = f;
@@ -190,8 +190,11 @@ function walkerReach(m: Machine, s: Int32Array): Uint8Array {
     const wb = wcBase(m, cpu);
     for (let i = 0; i < s[wb]!; i++) mark(s[wb + 1 + i * WC_ENTRY + W_FRAME]!);
     for (let p = 0; p < L.probes; p++) {
-      const pr = c + L.cProbe + p * PROBE_ENTRY;
-      if (s[pr + P_WACTIVE]! !== 0) mark(s[pr + P_WFRAME]!);
+      const pr = c + L.cProbe + p * L.probeStride;
+      if (s[pr + P_WACTIVE]! === 0) continue;
+      mark(s[pr + P_WFRAME]!);
+      // The walk-cache fills it makes when it ends (walk.ts).
+      for (let l = 0; l < m.cfg.geometry.levels - 1; l++) mark(s[pr + P_WFILLS + l * WFILL_ENTRY]! - 1);
     }
   }
   for (let loc = 0; loc < L.tableLocs; loc++) {

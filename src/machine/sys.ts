@@ -7,7 +7,7 @@ import { dsb, dsbEnabled, DSB_ST, isbCore, sbCount } from './cpu.js';
 import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT } from './layout.js';
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
-import { clearWalk, walkerBase } from './walk.js';
+import { cutWalk, walkerBase } from './walk.js';
 
 /** write_sysreg(v, ttbrN_el1): takes effect at the CPU's next isb; walks until then may use either. */
 export function writeTtbr(m: Machine, s: Int32Array, cpu: number, region: number, frame: number): void {
@@ -31,9 +31,9 @@ export function isb(m: Machine, s: Int32Array, cpu: number): void {
     const w = walkerBase(m, cpu, p);
     s[w + P_EARLY] = 0;
     s[w + P_EARLY_FLOOR] = 0;
-    // A walk in flight could as well have finished before the isb; forgetting it keeps its
+    // A walk in flight could as well have finished before the isb; cutting it keeps its
     // stale reads from becoming an early result after the context synchronisation.
-    if (s[w + P_WACTIVE] !== 0) clearWalk(s, w);
+    if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
   }
   isbCore(m, s, cpu);
 }

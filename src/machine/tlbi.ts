@@ -10,7 +10,7 @@ import { Ev } from './events.js';
 import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
-import { clearWalk, walkerBase } from './walk.js';
+import { cutWalk, walkerBase } from './walk.js';
 
 /** By VA, all levels: vae1is / vaae1is (__flush_tlb_kernel_pgtable). */
 export const TLBI_VA = 1;
@@ -82,9 +82,8 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   for (let p = 0; p < m.layout.probes; p++) {
     const pr = m.cfg.probes[p]!;
     const w = walkerBase(m, cpu, p);
-    if (all || pr.region === region) {
-      if (s[w + P_WACTIVE] !== 0) clearWalk(s, w);
-    }
+    // Every walk in flight is cut, whatever its region: the CPU's walk floor rises below.
+    if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
     if (all || (pr.region === region && pr.vaPage >= vaPage && pr.vaPage < vaPage + pages)) {
       s[w + P_EARLY] = 0;
       s[w + P_EARLY_FLOOR] = 0;

@@ -4,7 +4,7 @@
 // of them replays a run.
 
 import { canCommit, commitStore, sbCount } from './cpu.js';
-import type { ExtraRegion } from './layout.js';
+import { P_WACTIVE, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
 import { tlbiComplete, tlbiPending } from './tlbi.js';
 import { walkerChoices, walkerStep } from './walk.js';
@@ -90,8 +90,19 @@ export function apply(m: Machine, d: CpuDriver, s: Int32Array, kind: number, cpu
   }
 }
 
-/** Final: every CPU has returned and every store buffer is empty. */
-export function isFinal(m: Machine, d: CpuDriver, s: Int32Array): boolean {
+/** Every CPU has returned and every store buffer is empty (walkers may still move). */
+export function programsDone(m: Machine, d: CpuDriver, s: Int32Array): boolean {
   for (let c = 0; c < m.layout.cpus; c++) if (!d.done(m, s, c) || sbCount(m, s, c) !== 0) return false;
+  return true;
+}
+
+/**
+ * Final: the programs are done and no walk is in flight (a walk in flight only reads
+ * memory; the state it ends in shows the same memory, so final checks wait for it).
+ */
+export function isFinal(m: Machine, d: CpuDriver, s: Int32Array): boolean {
+  if (!programsDone(m, d, s)) return false;
+  const L = m.layout;
+  for (let c = 0; c < L.cpus; c++) for (let p = 0; p < L.probes; p++) if (s[L.probe(c, p) + P_WACTIVE] !== 0) return false;
   return true;
 }

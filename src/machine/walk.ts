@@ -8,7 +8,7 @@ import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAt
 import { Ev } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY,
+  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
@@ -139,12 +139,12 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
       ev.a |= WR_NOT_TABLE;
       return endWalk(m, s, cpu, probe);
     }
-    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, attrs, s[w + P_WFLOOR]!) >= 0) {
-      const f = m.events.push(Ev.WalkCacheFill, cpu);
-      f.probe = probe;
-      f.level = level;
-      f.a = next;
-    }
+    // The walk cache is filled when the walk ends (fillWalkCache): a walk cut on the way
+    // leaves nothing, so a walk run whole at one moment stands for it (explore/reduction.ts).
+    const f = w + P_WFILLS + (level - m.cfg.geometry.rootLevel) * WFILL_ENTRY;
+    s[f] = next + 1;
+    s[f + 1] = attrs;
+    s[f + 2] = s[w + P_WFLOOR]!;
     s[w + P_WFRAME] = next;
     s[w + P_WLEVEL] = level + 1;
     s[w + P_WATTRS] = attrs;
@@ -192,13 +192,36 @@ function endWalkFault(m: Machine, s: Int32Array, cpu: number, probe: number, lev
 
 function endWalk(m: Machine, s: Int32Array, cpu: number, probe: number): void {
   const w = walkerBase(m, cpu, probe);
+  fillWalkCache(m, s, cpu, probe);
   const done = s[w + P_WDONE]! + 1;
-  clearWalk(s, w);
+  cutWalk(m, s, w);
   s[w + P_WDONE] = done;
 }
 
-/** Forget an in-flight walk (TLBI completion): it never happened, and does not count. */
-export function clearWalk(s: Int32Array, w: number): void {
+/** The walk-cache entries for the table descriptors the ending walk read, root first. */
+function fillWalkCache(m: Machine, s: Int32Array, cpu: number, probe: number): void {
+  const w = walkerBase(m, cpu, probe);
+  const pr = m.cfg.probes[probe]!;
+  const root = m.cfg.geometry.rootLevel;
+  for (let l = 0; l < m.cfg.geometry.levels - 1; l++) {
+    const f = w + P_WFILLS + l * WFILL_ENTRY;
+    if (s[f] === 0) continue;
+    const level = root + l;
+    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), s[f]! - 1, s[f + 1]!, s[f + 2]!) >= 0) {
+      const e = m.events.push(Ev.WalkCacheFill, cpu);
+      e.probe = probe;
+      e.level = level;
+      e.a = s[f]! - 1;
+    }
+  }
+}
+
+/**
+ * Cut an in-flight walk (an isb, a TLBI completing): it never happened, fills nothing and
+ * does not count against walksPerWalker.
+ */
+export function cutWalk(m: Machine, s: Int32Array, w: number): void {
+  s.fill(0, w + P_WFILLS, w + P_WFILLS + (m.cfg.geometry.levels - 1) * WFILL_ENTRY);
   s[w + P_WACTIVE] = 0;
   s[w + P_WLEVEL] = 0;
   s[w + P_WFRAME] = 0;

@@ -7,36 +7,21 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
-import { eagerLocalSteps } from '../../src/explore/reduction.js';
-import type { Session } from '../../src/explore/session.js';
+import { eagerSteps } from '../../src/explore/reduction.js';
 import { CapacityError } from '../../src/machine/errors.js';
 import type { Program } from '../../src/machine/program.js';
-import { TLB_ENTRY } from '../../src/machine/layout.js';
-import { tlbBase } from '../../src/machine/tlb.js';
 import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
-import { observer, programArb, randomSession } from '../helpers/randomPrograms.js';
+import { observer, programArb, randomSession, withCaches } from '../helpers/randomPrograms.js';
 
 
 /** What walkers did shows too: every CPU's TLB (a sorted set, so equal sets print equal). */
-function withTlbs(session: Session, base: (s: Int32Array) => string): (s: Int32Array) => string {
-  const m = session.m;
-  return (s) => {
-    const parts = [base(s)];
-    for (let c = 0; c < m.layout.cpus; c++) {
-      const b = tlbBase(m, c);
-      parts.push(Array.from(s.subarray(b, b + 1 + s[b]! * TLB_ENTRY)).join(','));
-    }
-    return parts.join(' | ');
-  };
-}
-
 /** Oracle: the plain machine, every interleaving. Candidate: compacted, reduced search. */
 function agreeMachine(program: Program): boolean {
   const plain = randomSession(program, true, { compactMemory: false });
   const compact = randomSession(program, true, { compactMemory: true });
   let oracle;
   try {
-    oracle = bruteForce(plain.session, { observe: withTlbs(plain.session, observer(plain.session, plain.driver)), maxStates: 40_000 });
+    oracle = bruteForce(plain.session, { observe: withCaches(plain.session, observer(plain.session, plain.driver)), maxStates: 40_000 });
   } catch (e) {
     if (e instanceof CapacityError) return true;
     if (e instanceof Error && /more than/.test(e.message)) fc.pre(false);
@@ -44,7 +29,7 @@ function agreeMachine(program: Program): boolean {
   }
   let got;
   try {
-    got = explore(compact.session, { observe: withTlbs(compact.session, observer(compact.session, compact.driver)), keepGoing: true, reduction: eagerLocalSteps(compact.driver) });
+    got = explore(compact.session, { observe: withCaches(compact.session, observer(compact.session, compact.driver)), keepGoing: true, reduction: eagerSteps(compact.driver) });
   } catch (e) {
     if (e instanceof CapacityError) return false;
     throw e;
@@ -76,7 +61,7 @@ function agreeKernel(cpus: string[]): boolean {
   const compact = setup(true);
   const observe = memoryObserver;
   const oracle = bruteForce(plain.session, { observe: observe(plain.session.m), maxStates: 100_000 });
-  const got = explore(compact.session, { observe: observe(compact.session.m), keepGoing: true, reduction: eagerLocalSteps(compact.driver) });
+  const got = explore(compact.session, { observe: observe(compact.session.m), keepGoing: true, reduction: eagerSteps(compact.driver) });
   return sameSet(oracle.finals, got.finals) && sameSet(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
 }
 
@@ -111,9 +96,9 @@ void r(void) { unsigned long a, b, c; a = READ_ONCE(x); b = READ_ONCE(y); xchg_r
       { files: ['/model.c'], memFiles: new Map([['/model.c', SPLIT_ONLY]]), cpus: ['go();'] },
       linearMapOptions({ cpus: 1, memoryModel: 'relaxed', historyDepth: 8, storeBufferDepth: 16, walksPerWalker: 0, compactMemory }),
     );
-    const small = explore(run(true).session, { reduction: eagerLocalSteps(run(true).driver) });
+    const small = explore(run(true).session, { reduction: eagerSteps(run(true).driver) });
     expect(small.verdict).toBe('verified');
-    const big = explore(run(false).session, { reduction: eagerLocalSteps(run(false).driver) });
+    const big = explore(run(false).session, { reduction: eagerSteps(run(false).driver) });
     console.log(`compaction on four unordered stores: ${big.states} -> ${small.states} states, ${big.finalStates} -> ${small.finalStates} final states`);
     expect(small.finalStates).toBe(1);
     expect(big.finalStates).toBe(24); // 4! commit orders

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
-import { eagerLocalSteps } from '../../src/explore/reduction.js';
+import { eagerSteps } from '../../src/explore/reduction.js';
 import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
 
 const MODEL = `
@@ -33,7 +33,7 @@ function agree(cpus: string[]): { ok: boolean; kept: number; zeroed: number } {
   const kept = setup(true);
   const zeroed = setup(false);
   const oracle = bruteForce(kept.session, { observe: observe(kept.session.m), maxStates: 200_000 });
-  const got = explore(zeroed.session, { observe: observe(zeroed.session.m), keepGoing: true, reduction: eagerLocalSteps(zeroed.driver) });
+  const got = explore(zeroed.session, { observe: observe(zeroed.session.m), keepGoing: true, reduction: eagerSteps(zeroed.driver) });
   const ok = sameSet(oracle.finals, got.finals) && sameSet(new Set(oracle.violations.keys()), new Set(got.violations.keys()));
   return { ok, kept: oracle.states, zeroed: got.states };
 }

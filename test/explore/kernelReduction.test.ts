@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Mop } from '../../src/lang/ir.js';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
-import { eagerLocalSteps } from '../../src/explore/reduction.js';
+import { eagerSteps } from '../../src/explore/reduction.js';
 import { kernelSetup, linearMapOptions, memoryObserver, sameSet } from '../helpers/kernel.js';
 
 const MODEL = `
@@ -40,7 +40,7 @@ function agree(cpus: string[], wrong = false): boolean {
   const classify = wrong
     ? { isLocal: (mm: typeof m, st: Int32Array, c: number) => driver.isLocal(mm, st, c) || driver.current(mm, st, c)?.mop === Mop.Load }
     : driver;
-  const reduced = explore(session, { observe, keepGoing: true, reduction: eagerLocalSteps(classify) });
+  const reduced = explore(session, { observe, keepGoing: true, reduction: eagerSteps(classify) });
   return sameSet(oracle.finals, reduced.finals) && sameSet(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
 }
 

@@ -1,20 +1,23 @@
 // The reduction is sound on random small programs: the reduced search reaches exactly the
-// final states and violation kinds of the brute-force enumerator. A deliberately wrong
-// reduction (one that also runs loads eagerly) must be caught by the same comparison.
+// final states (TLBs and walk caches included) and violation kinds of the brute-force
+// enumerator. Two deliberately wrong reductions (loads run eagerly; walks started at once)
+// must be caught by the same comparison.
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
-import { eagerLocalSteps, type Reduction } from '../../src/explore/reduction.js';
+import { eagerSteps, type Reduction } from '../../src/explore/reduction.js';
 import type { Program } from '../../src/machine/program.js';
+import { A_WALK } from '../../src/machine/transitions.js';
+import { walkerChoices } from '../../src/machine/walk.js';
 import { CapacityError } from '../../src/machine/errors.js';
 import { sameSet } from '../helpers/kernel.js';
-import { observer, programArb, randomSession } from '../helpers/randomPrograms.js';
+import { observer, programArb, randomSession, withCaches } from '../helpers/randomPrograms.js';
 
-function agree(program: Program, reductionFor: (d: ReturnType<typeof randomSession>['driver']) => Reduction): boolean {
+function agree(program: Program, reductionFor: (d: Driver) => Reduction): boolean {
   const { session, driver } = randomSession(program);
-  const observe = observer(session, driver);
+  const observe = withCaches(session, observer(session, driver));
   let oracle;
   try {
     oracle = bruteForce(session, { observe, maxStates: 40_000 });
@@ -29,18 +32,41 @@ function agree(program: Program, reductionFor: (d: ReturnType<typeof randomSessi
   return sameSet(oracle.finals, reduced.finals) && sameSet(new Set(oracle.violations.keys()), new Set(reduced.violations.keys()));
 }
 
-const sound = (d: ReturnType<typeof randomSession>['driver']): Reduction => eagerLocalSteps(d);
+type Driver = ReturnType<typeof randomSession>['driver'];
+const sound = (d: Driver): Reduction => eagerSteps(d);
 // Wrong on purpose: a load is not local (what it reads depends on other CPUs' commits).
-const wrong = (d: ReturnType<typeof randomSession>['driver']): Reduction =>
-  eagerLocalSteps({ isLocal: (m, s, c) => d.isLocal(m, s, c) || /"op":"load"/.test(d.describe(m, s, c)) });
+const wrongLoads = (d: Driver): Reduction =>
+  eagerSteps({ isLocal: (m, s, c) => d.isLocal(m, s, c) || /"op":"load"/.test(d.describe(m, s, c)) });
+// Wrong on purpose: a walk may not be started at once (a walk started later reads newer memory).
+const wrongWalks = (d: Driver): Reduction => {
+  const base = eagerSteps(d);
+  return {
+    name: 'walks start at once',
+    eager(m, drv, s, out) {
+      for (let c = 0; c < m.layout.cpus; c++) {
+        if (walkerChoices(m, s, c, 0) === 0) continue;
+        out.kind = A_WALK;
+        out.cpu = c;
+        out.arg = 0;
+        return true;
+      }
+      return base.eager(m, drv, s, out);
+    },
+  };
+};
 
 describe('partial-order reduction', () => {
   it('reaches the same final states and violation kinds as the brute-force enumerator (200 random programs)', () => {
     fc.assert(fc.property(programArb, (p) => agree(p, sound)), { numRuns: 200, seed: 0x5eed });
   }, 600_000);
 
-  it('a deliberately wrong independence relation is caught', () => {
-    const out = fc.check(fc.property(programArb, (p) => agree(p, wrong)), { numRuns: 300, seed: 0x5eed });
+  it('a deliberately wrong independence relation is caught (loads taken as local)', () => {
+    const out = fc.check(fc.property(programArb, (p) => agree(p, wrongLoads)), { numRuns: 300, seed: 0x5eed });
+    expect(out.failed).toBe(true);
+  }, 600_000);
+
+  it('a deliberately wrong independence relation is caught (walks started at once)', () => {
+    const out = fc.check(fc.property(programArb, (p) => agree(p, wrongWalks)), { numRuns: 300, seed: 0x5eed });
     expect(out.failed).toBe(true);
   }, 600_000);
 
@@ -51,7 +77,7 @@ describe('partial-order reduction', () => {
     ];
     const { session, driver } = randomSession(program);
     const plain = explore(session, {});
-    const reduced = explore(session, { reduction: eagerLocalSteps(driver) });
+    const reduced = explore(session, { reduction: eagerSteps(driver) });
     expect(reduced.verdict).toBe(plain.verdict);
     expect(reduced.states).toBeLessThan(plain.states);
     console.log(`reduction on the named program: ${plain.states} -> ${reduced.states} states (${(plain.states / reduced.states).toFixed(2)}x)`);

@@ -7,7 +7,9 @@ import { PAGE_KERNEL } from '../../src/arch/arm64/bits.js';
 import { makeProperties } from '../../src/check/index.js';
 import { resolveMachineConfig, type MachineOptions } from '../../src/machine/config.js';
 import { DMB_FULL, DMB_LD, DMB_ST, DSB_FULL, DSB_ST } from '../../src/machine/cpu.js';
+import { TLB_ENTRY, WC_ENTRY } from '../../src/machine/layout.js';
 import { newestWrite } from '../../src/machine/memory.js';
+import { tlbBase, wcBase, W_VIEW } from '../../src/machine/tlb.js';
 import { ProgramDriver, type Op, type Program } from '../../src/machine/program.js';
 import { TLBI_ALL, TLBI_VA, TLBI_VA_LAST } from '../../src/machine/tlbi.js';
 import { Session } from '../../src/explore/session.js';
@@ -81,5 +83,21 @@ export function observer(session: Session, driver: ProgramDriver): (s: Int32Arra
       parts.push(`${s[w]}.${s[w + 1]}`);
     }
     return parts.join(' ');
+  };
+}
+
+/** `base` plus every CPU's TLB and walk cache: what later translations could still use. */
+export function withCaches(session: Session, base: (s: Int32Array) => string): (s: Int32Array) => string {
+  const m = session.m;
+  return (s) => {
+    const parts = [base(s)];
+    for (let c = 0; c < m.layout.cpus; c++) {
+      const b = tlbBase(m, c);
+      const w = wcBase(m, c);
+      parts.push(Array.from(s.subarray(b, b + 1 + s[b]! * TLB_ENTRY)).join(','));
+      // A walk-cache entry without its view: timestamps are numbered differently by compaction.
+      for (let i = 0; i < s[w]!; i++) parts.push(Array.from(s.subarray(w + 1 + i * WC_ENTRY, w + 1 + i * WC_ENTRY + W_VIEW)).join(','));
+    }
+    return parts.join(' | ');
   };
 }

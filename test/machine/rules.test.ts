@@ -230,9 +230,11 @@ describe('dsb(ishst) does not complete a TLBI; dsb(ish) does', () => {
 describe('TLBI scope: last-level TLBIs leave walk-cache entries', () => {
   // VA 0 is mapped through a level-3 table (frame 1). CPU1's walker may cache the level-2
   // table entry; CPU0 unhooks the table, then TLBIs. After the TLBI completes CPU1's walks
-  // see the invalid entry, so a walk-cache entry left at the end predates the TLBI.
+  // see the invalid entry, so a walk-cache entry left at the end predates the TLBI. Two
+  // walks: one before the TLBI fills the walk cache, one after refills the TLB through it.
   const opts = ruleOptions(table(1), {
     walkers: CPU1_WALKS,
+    walksPerWalker: 2,
     frameInit: { 1: { init: 'zero', content: [page(PA_A)] } },
   });
   const wcTlb = (kind: number) =>
