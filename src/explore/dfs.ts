@@ -147,10 +147,12 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       found.length = 0;
       session.finalViolations(s, found);
       if (found.length) {
-        stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
-        const path = pathOf();
+        const path = pathOf(taken ?? undefined);
         for (const v of found.slice(0, -1)) record(v, path);
-        return fail(found[found.length - 1]!, path);
+        const r = fail(found[found.length - 1]!, path);
+        // A final state's violation is a property of the state: with keepGoing its walkers
+        // may still move (to other final states), as in the brute-force enumerator.
+        if (r) return r;
       }
     }
     try {
@@ -162,8 +164,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       return null; // this state is a leaf of the search
     }
     if (isDeadlocked(m, driver, s, list)) {
-      stack.push({ state: s, actions: new Int32Array(0), count: 0, next: 0, taken, key, reduced: false, ha: a, hb: b });
-      return fail(DEADLOCK, pathOf());
+      const path = pathOf(taken ?? undefined);
+      const r = fail(DEADLOCK, path);
+      if (r) return r;
     }
     let actions = list.data.slice(0, list.length * 4);
     let count = list.length;

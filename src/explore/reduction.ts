@@ -5,11 +5,13 @@
 //   entering its own store buffer, a dmb(ishst) epoch, entering lazy MMU mode, a barrier
 //   that lazy mode only marks pending — commutes with every other transition and shows no
 //   event a property looks at (Peled's conditions C0-C2).
-// - A walk in flight runs to its end at once. Its reads could as well have been made at
-//   the moment it ends: every write it read is still readable then (the walk's floor keeps
-//   it, and nothing that raises the CPU's walk floor — isb, a TLBI completing — lets a walk
-//   survive), and the walk-cache entries it filled on the way are filled by the same walk
-//   run whole earlier. So a walk run whole at any moment covers every walk spread over time.
+// - Under relaxed memory, a walk in flight runs to its end at once. Its reads could as well
+//   have been made at the moment it ends: every write it read is still readable then (the
+//   walk's floor keeps it, and nothing that raises the CPU's walk floor — isb, a TLBI
+//   completing — lets a walk survive), and it fills the walk cache only when it ends. So a
+//   walk run whole at any moment covers every walk spread over time. Not under sc, where
+//   a read sees only the newest write: a walk through the old root into a table changed
+//   since is a behaviour no whole walk has (test/explore/reduction.test.ts).
 //
 // C3 (the cycle proviso) is kept by the driver: a state whose eager successor is on the DFS
 // stack is expanded fully.
@@ -45,7 +47,7 @@ export function eagerSteps(classify: StepClassifier): Reduction {
     eager(m, d, s, out) {
       const L = m.layout;
       for (let c = 0; c < L.cpus; c++) {
-        for (let p = 0; p < L.probes; p++) {
+        for (let p = 0; p < L.probes && !m.sc; p++) {
           if (s[L.probe(c, p) + P_WACTIVE] === 0) continue;
           out.kind = A_WALK;
           out.cpu = c;

@@ -33,6 +33,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.constantFrom<Op[]>(
     [{ op: 'alloc', dst: 4, zeroed: false }, { op: 'free', frame: { reg: 4 } }],
     [{ op: 'alloc', dst: 4, zeroed: true }, { op: 'store', loc: { frame: 0, index: 1 }, val: { table: 4 } }],
+    // Replace or unhook the table VA 0 walks through (walks read it at level 1).
+    [{ op: 'alloc', dst: 4, zeroed: true }, { op: 'store', loc: { frame: 0, index: 0 }, val: { table: 4 } }],
+    [{ op: 'store', loc: { frame: 0, index: 0 }, val: 0n }],
     [{ op: 'lazyEnter' }, { op: 'pteBarrier' }, { op: 'lazyLeave' }],
   ).map((ops) => ops) as unknown as fc.Arbitrary<Op>,
 );
