@@ -20,6 +20,14 @@ function positiveInt(v: number, option: string, min: number): number {
   return v;
 }
 
+/** --walks: a number of walks per walker per VA, or `unbounded`. */
+function walksOption(v: string): number | 'unbounded' {
+  if (v === 'unbounded') return v;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 16) throw new InputError(`ptmc: --walks: must be an integer from 0 to 16 or 'unbounded' (got ${v})`);
+  return n;
+}
+
 function positiveNumber(v: number, option: string): number {
   if (!Number.isFinite(v) || v <= 0) throw new InputError(`ptmc: ${option}: must be a positive number (got ${v})`);
   return v;
@@ -40,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
       .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
       .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
-      .option('walks', { type: 'number', describe: 'walks per walker per VA (a model parameter)' })
+      .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('max-states', { type: 'number', describe: 'stop after this many states (verdict: incomplete)' })
       .option('timeout', { type: 'number', describe: 'stop after this many seconds (verdict: incomplete)' })
       .option('reduction', { type: 'boolean', default: true, describe: 'partial-order reduction (--no-reduction to turn it off)' })
@@ -49,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     (a) => run(() => runCheck({
       scenario: a.scenario, reduction: a.reduction, json: a.json,
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
-      ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
+      ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(a.timeout !== undefined ? { timeout: a.timeout } : {}), ...(a.out ? { out: a.out } : {}),
     })))
     .command('fuzz <scenario>', 'run random schedules until one shows a violation, then shrink it', (y) => y
@@ -64,14 +72,14 @@ export async function main(argv: string[]): Promise<number> {
       .option('keep-going', { type: 'boolean', default: false, describe: 'go on after a violation: the first run of each kind' })
       .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
-      .option('walks', { type: 'number', describe: 'walks per walker per VA (a model parameter)' })
+      .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
       scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
       shrink: a.shrink, keepGoing: a.keepGoing, ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
-      ...(a.walks !== undefined ? { walks: a.walks } : {}), ...(a.out ? { out: a.out } : {}),
+      ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.out ? { out: a.out } : {}),
     })))
     .command('shrink <trace>', 'shrink a trace to a 1-minimal schedule that still shows its violation', (y) => y
       .positional('trace', { type: 'string', demandOption: true })

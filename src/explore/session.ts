@@ -4,6 +4,7 @@
 import type { Property, Violation } from '../check/property.js';
 import type { MachineConfig } from '../machine/config.js';
 import { Machine } from '../machine/machine.js';
+import { saturateWalks } from '../machine/saturate.js';
 import { apply, type CpuDriver } from '../machine/transitions.js';
 
 export class Session {
@@ -24,6 +25,11 @@ export class Session {
     this.driver.init(this.m, s);
     this.initialViolations.length = 0;
     this.driver.takeViolations?.(this.initialViolations as { kind: string; message: string }[]);
+    if (this.cfg.unboundedWalks) {
+      this.m.events.clear();
+      saturateWalks(this.m, s);
+      for (const p of this.props) p.onEvents?.(this.m, s, this.m.events, this.initialViolations);
+    }
     return s;
   }
 

@@ -48,6 +48,8 @@ export interface MachineOptions {
   tlbiQueueDepth?: number;
   /** Walks each walker may complete per probe VA (a model parameter, printed with verdicts). */
   walksPerWalker?: number;
+  /** Walkers walk at every moment, without bound (walk.ts saturateWalks); relaxed memory only. */
+  unboundedWalks?: boolean;
   /** walkers[cpu][probe]: whether that CPU's walker may walk that VA (default: all). */
   walkers?: readonly (readonly boolean[])[];
   bbm?: BbmLevel;
@@ -86,6 +88,7 @@ export interface MachineConfig {
   readonly walkCacheEntries: number;
   readonly tlbiQueueDepth: number;
   readonly walksPerWalker: number;
+  readonly unboundedWalks: boolean;
   readonly walkers: readonly (readonly boolean[])[];
   readonly bbm: BbmLevel;
   readonly memoryModel: MemoryModel;
@@ -150,6 +153,9 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
   const memoryModel = o.memoryModel ?? 'relaxed';
   if (!['relaxed', 'sc'].includes(memoryModel))
     throw new ConfigError(`${where}.memoryModel: must be relaxed or sc (got '${String(memoryModel)}')`);
+  const unboundedWalks = o.unboundedWalks ?? false;
+  // Under sc a walk spread over commits reads what no walk made at one moment reads.
+  if (unboundedWalks && memoryModel === 'sc') throw new ConfigError(`${where}: unbounded walks need relaxed memory`);
   return {
     profile: 'arm64',
     geometry,
@@ -168,6 +174,7 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     walkCacheEntries: int(o.walkCacheEntries ?? 8, `${where}.walkCacheEntries`, 1, 256),
     tlbiQueueDepth: int(o.tlbiQueueDepth ?? 4, `${where}.tlbiQueueDepth`, 1, 64),
     walksPerWalker: int(o.walksPerWalker ?? 1, `${where}.walksPerWalker`, 0, 16),
+    unboundedWalks,
     walkers,
     bbm,
     memoryModel,

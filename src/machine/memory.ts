@@ -215,15 +215,15 @@ function readsSlot(m: Machine, p: number, loc: number): boolean {
 
 /**
  * Whether a walk cpu may still start can read loc: one for a translated access (to any
- * probe VA), or one of a walker with walks left.
+ * probe VA) while its program runs, or one of a walker with walks left.
  */
 function mayWalkAt(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
   if (!m.compactMemory) return true;
   const walkers = m.cfg.walkers[cpu]!;
-  const translates = m.translates[cpu] === 1;
+  const translates = m.translates[cpu] === 1 && !m.cpuDone(s, cpu);
   for (let p = 0; p < m.layout.probes; p++) {
     if (!readsSlot(m, p, loc)) continue;
-    if (translates || (walkers[p] && s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker)) return true;
+    if (translates || (walkers[p] && (m.cfg.unboundedWalks || s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker))) return true;
   }
   return false;
 }
@@ -287,4 +287,19 @@ function renumber(m: Machine, s: Int32Array): void {
     if (v !== 0) s[k] = rank[v > time ? time : v]!;
   }
   s[G_TIME] = cur;
+}
+
+/**
+ * A CPU whose program has returned makes no more loads, stores or barriers: its read,
+ * write, load-floor and coherence views are dead, and zeroing them lets states that
+ * differ only there meet. Its dsb view (bbm compares it) and walk floors stay.
+ */
+export function retireViews(m: Machine, s: Int32Array, cpu: number, collectNow: boolean): void {
+  const c = m.layout.cpu(cpu);
+  s[c + C_VR] = 0;
+  s[c + C_VW] = 0;
+  s[c + C_VFLOOR] = 0;
+  s.fill(0, c + m.layout.cCoh, c + m.layout.cCoh + m.layout.locs);
+  // What only this CPU could still read goes now, not at the next commit (there may be none).
+  if (collectNow) collect(m, s);
 }

@@ -4,8 +4,10 @@
 // of them replays a run.
 
 import { canCommit, commitStore, sbCount } from './cpu.js';
+import { retireViews } from './memory.js';
 import { P_WACTIVE, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
+import { saturateWalks } from './saturate.js';
 import { tlbiComplete, tlbiPending } from './tlbi.js';
 import { walkerChoices, walkerStep } from './walk.js';
 
@@ -82,12 +84,14 @@ export function enumerate(m: Machine, d: CpuDriver, s: Int32Array, out: ActionLi
 export function apply(m: Machine, d: CpuDriver, s: Int32Array, kind: number, cpu: number, arg: number, choice: number): void {
   m.events.clear();
   switch (kind) {
-    case A_PROG: return d.step(m, s, cpu, choice);
-    case A_COMMIT: return commitStore(m, s, cpu, arg);
-    case A_TLBI: return tlbiComplete(m, s, cpu);
-    case A_WALK: return walkerStep(m, s, cpu, arg, choice);
+    case A_PROG: d.step(m, s, cpu, choice); break;
+    case A_COMMIT: commitStore(m, s, cpu, arg); break;
+    case A_TLBI: tlbiComplete(m, s, cpu); break;
+    case A_WALK: walkerStep(m, s, cpu, arg, choice); break;
     default: throw new Error(`apply: unknown action kind ${kind}`);
   }
+  if (m.compactMemory && (kind === A_PROG || kind === A_COMMIT) && d.done(m, s, cpu)) retireViews(m, s, cpu, kind === A_PROG);
+  if (m.cfg.unboundedWalks) saturateWalks(m, s);
 }
 
 /** Every CPU has returned and every store buffer is empty (walkers may still move). */

@@ -80,7 +80,7 @@ const starts = new Int32Array(4 * 260);
 
 /** Number of ways the walker of cpu for probe can take its next step (0 = none). */
 export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: number): number {
-  if (!m.cfg.walkers[cpu]![probe]) return 0;
+  if (!m.cfg.walkers[cpu]![probe] || m.cfg.unboundedWalks) return 0; // saturate.ts walks those
   const w = walkerBase(m, cpu, probe);
   const pr = m.cfg.probes[probe]!;
   if (s[w + P_WACTIVE] !== 0) return readCount(m, s, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!);

@@ -18,7 +18,7 @@ import type { ScenarioFile } from './schema.js';
 export interface Overrides {
   memoryModel?: 'relaxed' | 'sc';
   bbm?: '0' | '2' | '2-noabort';
-  walks?: number;
+  walks?: number | 'unbounded';
 }
 
 export interface BuiltScenario {
@@ -111,7 +111,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     frames: m.frames ?? used + 2 * cpus + (sc.init.run !== undefined ? 4 : 0),
     probes: probeVas.map((va) => ({ va })),
     ttbr1: 0,
-    walksPerWalker: over.walks ?? sc.walkers.walks,
+    ...walkOptions(over.walks ?? sc.walkers.walks),
     walkers: Array.from({ length: cpus }, (_, c) => probeVas.map(() => walkerCpus.includes(c))),
     bbm: over.bbm ?? m.bbm,
     memoryModel: over.memoryModel ?? m.memoryModel,
@@ -163,7 +163,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   }
   const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
   const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
-    `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probeVas.map((v) => '0x' + v.toString(16)).join(', ')}`;
+    `${cfg.unboundedWalks ? 'unbounded walks' : `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'}`} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probeVas.map((v) => '0x' + v.toString(16)).join(', ')}`;
   // Every file the model read (the prelude and #includes too): a trace is stale if any changed.
   return { cfg, driver, props, modelFiles: files, expect, parameters };
 }
@@ -197,4 +197,9 @@ function protValue(name: string, field: string): bigint {
     else throw new ConfigError(`${field}: unknown protection '${part}' (e.g. PAGE_KERNEL, PAGE_KERNEL_RO, PTE_RDONLY | PAGE_KERNEL)`);
   }
   return v;
+}
+
+/** `walks: N` bounds each walker's walks per VA; `unbounded` saturates (machine/saturate.ts). */
+function walkOptions(walks: number | 'unbounded'): Pick<MachineOptions, 'walksPerWalker' | 'unboundedWalks'> {
+  return walks === 'unbounded' ? { unboundedWalks: true } : { walksPerWalker: walks };
 }

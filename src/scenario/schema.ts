@@ -58,7 +58,7 @@ export const scenarioSchema = z.strictObject({
   walkers: z.strictObject({
     vas: z.array(address).optional(),
     cpus: z.array(int.nonnegative()).optional(),
-    walks: int.min(0).max(16).default(1),
+    walks: z.union([int.min(0).max(16), z.literal('unbounded')]).default(1),
   }).default({ walks: 1 }),
   check: z.strictObject({
     properties: z.array(z.enum(PROPERTY_NAMES)).optional(),

@@ -50,7 +50,12 @@ export const programArb: fc.Arbitrary<Program> = fc
   .map((cpus) => cpus.map((ops) => flat(ops)))
   .filter((p) => p.reduce((n, ops) => n + ops.length, 0) <= 4);
 
-export function randomSession(program: Program, props = true, extra: MachineOptions = {}): { session: Session; driver: ProgramDriver } {
+export const RANDOM_PROPERTIES = ['tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak'] as const;
+
+/** A session for program; props: every property of RANDOM_PROPERTIES, none, or the ones named. */
+export function randomSession(
+  program: Program, props: boolean | readonly (typeof RANDOM_PROPERTIES)[number][] = true, extra: MachineOptions = {},
+): { session: Session; driver: ProgramDriver } {
   const cfg = resolveMachineConfig({
     geometry: { levels: 2, entries: 4 },
     cpus: program.length,
@@ -68,7 +73,7 @@ export function randomSession(program: Program, props = true, extra: MachineOpti
     ...extra,
   });
   const driver = new ProgramDriver(program, cfg.cpus);
-  const names = props ? (['tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak'] as const) : [];
+  const names = props === true ? RANDOM_PROPERTIES : props === false ? [] : props;
   return { session: new Session(cfg, driver, makeProperties(cfg, [...names])), driver };
 }
 
