@@ -5,6 +5,7 @@
 
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
 import type { Violation } from '../check/property.js';
+import { CapacityError } from '../machine/errors.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import type { Session } from './session.js';
@@ -34,7 +35,13 @@ export function playSchedule(session: Session, steps: readonly Step[]): Played {
   for (let i = 0; i < steps.length; i++) {
     const st = steps[i]!;
     if (!enabled(session, s, st)) return { impossibleAt: i, violations: [], at: i };
-    session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
+    try {
+      session.step(s, st.kind, st.cpu, st.arg, st.choice, found);
+    } catch (e) {
+      // A step past a bound of the state layout cannot be played within this machine.
+      if (e instanceof CapacityError) return { impossibleAt: i, violations: [], at: i };
+      throw e;
+    }
     if (found.length) return { impossibleAt: -1, violations: found, at: i + 1 };
   }
   const { m, driver } = session;

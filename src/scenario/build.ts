@@ -105,13 +105,14 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     if (c >= cpus) throw new ConfigError(`walkers.cpus.${i}: there is no CPU${c} (the scenario has ${cpus})`);
   });
   const used = frames.length;
+  const walks = over.walks ?? sc.walkers.walks;
   const options: MachineOptions = {
     geometry: m.geometry,
     cpus,
     frames: m.frames ?? used + 2 * cpus + (sc.init.run !== undefined ? 4 : 0),
     probes: probeVas.map((va) => ({ va })),
     ttbr1: 0,
-    ...walkOptions(over.walks ?? sc.walkers.walks),
+    ...walkOptions(walks),
     walkers: Array.from({ length: cpus }, (_, c) => probeVas.map(() => walkerCpus.includes(c))),
     bbm: over.bbm ?? m.bbm,
     memoryModel: over.memoryModel ?? m.memoryModel,
@@ -120,8 +121,9 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     storeBufferDepth: m.storeBufferDepth ?? 16,
     // A table slot may see its initial value, the allocation, the split and the permission change.
     historyDepth: m.historyDepth ?? 8,
-    ...(m.tlbEntries ? { tlbEntries: m.tlbEntries } : {}),
-    ...(m.walkCacheEntries ? { walkCacheEntries: m.walkCacheEntries } : {}),
+    // Unbounded walkers keep every entry a walk could have filled since the last TLBI.
+    ...(m.tlbEntries ? { tlbEntries: m.tlbEntries } : walks === 'unbounded' ? { tlbEntries: 32 } : {}),
+    ...(m.walkCacheEntries ? { walkCacheEntries: m.walkCacheEntries } : walks === 'unbounded' ? { walkCacheEntries: 16 } : {}),
   };
   if ((options.frames ?? 0) < used) throw new ConfigError(`machine.frames: the initial tables need ${used} frames`);
   const pfnBase = Math.min(vaLimit / 4096, 2 ** 36 - (options.frames ?? used));

@@ -123,6 +123,8 @@ describe('bad input: one line, exit 2', () => {
     bad(['check', scenario('fn.yaml', GOOD.replace('set_memory_ro(0x1000, 1);', 'set_memory_rw(0x1000, 1);'))], /fn\.yaml: cpus\.0: error PT3008: call to 'set_memory_rw'/));
   it('a probe outside the VA space', () => bad(['check', scenario('va.yaml', GOOD + 'walkers: { vas: [0x40000000] }\n')], /machine\.probes\.0\.va: 0x40000000 is outside/));
   it('an unknown option', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--frobnicate'], /Unknown argument: frobnicate/));
+  it('a bad --walks', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--walks', 'lots'], /--walks: must be an integer from 0 to 16 or 'unbounded'/));
+  it('unbounded walks under sc', () => bad(['check', 'scenarios/repaint-ends.yaml', '--walks', 'unbounded'], /repaint-ends\.yaml: machine: unbounded walks need relaxed memory/));
   it('init code calling a function the model does not define', () =>
     bad(['check', scenario('init.yaml', GOOD.replace('init: { map: [ { va: 0, pa: 0, size: 0x10000, level: 1 } ] }', 'init: { run: "map_linear(0x10000);" }'))], /init\.yaml: init\.run: error PT3008: call to 'map_linear'/));
   it('a translated write outside the VA space', () =>

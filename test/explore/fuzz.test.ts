@@ -20,16 +20,17 @@ const scenario = (name: string) => load(join(root, 'scenarios', `${name}.yaml`))
 const BUDGETS: Record<StrategyName, [string, string, number][]> = {
   random: [
     ['split-lockless-plain', 'leak', 200], ['split-bbm0-forced', 'bbm', 200], ['split-lockless-cmpxchg', 'model-error', 200],
-    ['repaint-ends', 'final', 50], ['init-code-write-ro', 'translation', 50],
+    ['repaint-ends', 'final', 50], ['init-code-write-ro', 'translation', 50], ['split-lazy-nodsb', 'torn-walk', 1000], // run 229
   ],
   pct: [
     ['split-lockless-plain', 'leak', 200], ['split-lockless-lost-ro', 'final', 200], ['split-bbm0-forced', 'bbm', 200],
-    ['split-lockless-cmpxchg', 'model-error', 200], ['split-lazy-nodsb', 'torn-walk', 1000], // run 69
+    ['split-lockless-cmpxchg', 'model-error', 200], ['split-lazy-nodsb', 'torn-walk', 200], // run 1
     ['repaint-ends', 'final', 50], ['init-code-write-ro', 'translation', 50],
   ],
   'fast-check': [
     ['split-lockless-plain', 'leak', 200], ['split-lockless-lost-ro', 'final', 200], ['split-bbm0-forced', 'bbm', 200],
     ['split-lockless-cmpxchg', 'model-error', 200], ['repaint-ends', 'final', 50], ['init-code-write-ro', 'translation', 50],
+    ['split-lazy-nodsb', 'torn-walk', 1000], // run 226
   ],
 };
 
