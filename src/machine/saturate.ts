@@ -17,6 +17,22 @@ import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, 
 
 const starts = new Int32Array(4 * 260);
 
+/**
+ * Whether a program step may have changed what walks can fill: only memory (a commit, an
+ * atomic, an allocation's content), frames (alloc, free), TTBRs and the walk floor (an
+ * isb) feed a walk. A TLBI completing or a store buffer committing always may.
+ */
+export function walksMayChange(m: Machine): boolean {
+  const ev = m.events;
+  for (let i = 0; i < ev.length; i++) {
+    switch (ev.items[i]!.kind) {
+      case Ev.Commit: case Ev.Rmw: case Ev.Alloc: case Ev.Free: case Ev.TtbrWrite: case Ev.Isb: case Ev.TlbiDone:
+        return true;
+    }
+  }
+  return false;
+}
+
 /** Fill every walker's TLB and walk cache with what walks made now could fill. */
 export function saturateWalks(m: Machine, s: Int32Array): void {
   const L = m.layout;

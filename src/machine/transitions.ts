@@ -7,7 +7,7 @@ import { canCommit, commitStore, sbCount } from './cpu.js';
 import { retireViews } from './memory.js';
 import { P_WACTIVE, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
-import { saturateWalks } from './saturate.js';
+import { saturateWalks, walksMayChange } from './saturate.js';
 import { tlbiComplete, tlbiPending } from './tlbi.js';
 import { walkerChoices, walkerStep } from './walk.js';
 
@@ -91,7 +91,7 @@ export function apply(m: Machine, d: CpuDriver, s: Int32Array, kind: number, cpu
     default: throw new Error(`apply: unknown action kind ${kind}`);
   }
   if (m.compactMemory && (kind === A_PROG || kind === A_COMMIT) && d.done(m, s, cpu)) retireViews(m, s, cpu, kind === A_PROG);
-  if (m.cfg.unboundedWalks) saturateWalks(m, s);
+  if (m.cfg.unboundedWalks && (kind !== A_PROG || walksMayChange(m))) saturateWalks(m, s);
 }
 
 /** Every CPU has returned and every store buffer is empty (walkers may still move). */
