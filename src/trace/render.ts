@@ -72,6 +72,8 @@ function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): st
   }
 }
 
+const WALKER_EVENTS = new Set<number>([Ev.WalkRead, Ev.WalkFault, Ev.TlbFill, Ev.WalkCacheFill]);
+
 /** Replay `steps` from the initial state, rendering each; calls onStep for checks. */
 export function renderRun(session: Session, steps: readonly Step[]): string[] {
   const { m } = session;
@@ -87,8 +89,11 @@ export function renderRun(session: Session, steps: readonly Step[]): string[] {
     session.step(s, st.kind, st.cpu, st.arg, st.choice, []);
     const evs: string[] = [];
     for (let k = 0; k < m.events.length; k++) {
-      const t = eventText(m, m.events.items[k]!, levels);
-      if (t) evs.push(t);
+      const e = m.events.items[k]!;
+      const t = eventText(m, e, levels);
+      // Unbounded walkers fill on other actors' steps: name whose walker it was.
+      const line = t && (st.kind !== A_WALK && WALKER_EVENTS.has(e.kind) ? `CPU${e.cpu} walker: ${t}` : t);
+      if (line && !evs.includes(line)) evs.push(line); // walks along several paths may read the same slot
     }
     const lane = st.kind === A_PROG ? st.cpu : cpus;
     const who = st.kind === A_PROG ? `CPU${st.cpu}` : st.kind === A_WALK ? `CPU${st.cpu} walker` : st.kind === A_COMMIT ? `CPU${st.cpu} store buffer` : st.kind === A_TLBI ? `CPU${st.cpu} TLB` : '?';
