@@ -12,7 +12,10 @@ export class Session {
 
   constructor(readonly cfg: MachineConfig, readonly driver: CpuDriver, readonly props: readonly Property[]) {
     this.m = new Machine(cfg, [...driver.regions, ...props.flatMap((p) => p.regions ?? [])]);
-    for (let c = 0; c < cfg.cpus; c++) this.m.translates[c] = driver.translates?.(c) === false ? 0 : 1;
+    for (let c = 0; c < cfg.cpus; c++) {
+      this.m.translates[c] = driver.translates?.(c) === false ? 0 : 1;
+      this.m.translatesWhenDone[c] = driver.translatesWhenDone?.(c) === false ? 0 : 1;
+    }
     this.m.cpuDone = (s, c) => driver.done(this.m, s, c);
     this.m.ttbrFixed = Array.from({ length: cfg.cpus }, (_, c) => driver.writesTtbr?.(c) === false).every(Boolean);
   }

@@ -13,6 +13,7 @@ import type { CpuDriver } from '../machine/transitions.js';
 import { machineChoices, machineStep } from './machineOps.js';
 import { Mop, Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
 import { wrap } from './types.js';
+import { FINAL_FUNCTION } from './model.js';
 
 // Per-CPU words of region 'kc': status, frame pointer, stack pointer (in slots), then the
 // value stack. A frame is a 2-slot header (function, pc | caller frame, result slot) and
@@ -120,6 +121,12 @@ export class KernelDriver implements CpuDriver {
   /** A predicate run over the end state (check.final) may translate too: then every CPU counts. */
   translates(cpu: number): boolean {
     return this.reaches(cpu, [Mop.ReadVa, Mop.WriteVa]);
+  }
+
+  /** Code run over a returned CPU's state: the final predicate (it runs on CPU 0). */
+  translatesWhenDone(cpu: number): boolean {
+    const final = this.program.named?.[FINAL_FUNCTION];
+    return cpu === 0 && final !== undefined && reachesMop(this.program, final, [Mop.ReadVa, Mop.WriteVa]);
   }
 
   writesTtbr(cpu: number): boolean {

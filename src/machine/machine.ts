@@ -28,6 +28,8 @@ export class Machine {
    * through translation, so memory need not keep them for it.
    */
   readonly translates: Uint8Array;
+  /** Per CPU: code run after it returned (a final predicate) may translate. */
+  readonly translatesWhenDone: Uint8Array;
   /** Whether cpu's program has returned (the CPU driver says): it makes no more loads. */
   cpuDone: (s: Int32Array, cpu: number) => boolean = () => false;
   /** No CPU's program can write a TTBR (the CPU driver says): only today's roots are roots. */
@@ -46,6 +48,7 @@ export class Machine {
     this.tsMarks = new Uint8Array(this.tsScratch.length);
     this.compactMemory = cfg.compactMemory;
     this.translates = new Uint8Array(cfg.cpus).fill(1);
+    this.translatesWhenDone = new Uint8Array(cfg.cpus).fill(1);
     this.frameReach = new Uint8Array(cfg.frames);
     this.probeSlots = cfg.probes.map((pr) => {
       const mask = new Uint8Array(g.entries);

@@ -220,7 +220,7 @@ function readsSlot(m: Machine, p: number, loc: number): boolean {
 function mayWalkAt(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
   if (!m.compactMemory) return true;
   const walkers = m.cfg.walkers[cpu]!;
-  const translates = m.translates[cpu] === 1 && !m.cpuDone(s, cpu);
+  const translates = m.translates[cpu] === 1 && (m.translatesWhenDone[cpu] === 1 || !m.cpuDone(s, cpu));
   for (let p = 0; p < m.layout.probes; p++) {
     if (!readsSlot(m, p, loc)) continue;
     if (translates || (walkers[p] && (m.cfg.unboundedWalks || s[m.layout.probe(cpu, p) + P_WDONE]! < m.cfg.walksPerWalker))) return true;

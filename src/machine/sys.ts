@@ -12,6 +12,12 @@ import { cutWalk, walkerBase } from './walk.js';
 /** write_sysreg(v, ttbrN_el1): takes effect at the CPU's next isb; walks until then may use either. */
 export function writeTtbr(m: Machine, s: Int32Array, cpu: number, region: number, frame: number): void {
   s[m.layout.cpu(cpu) + C_TTBR_PENDING + region] = frame + 2;
+  // A walk in flight may have started from the pending root this write replaces; it could
+  // as well have finished before the write, so it is cut (as at an isb).
+  for (let p = 0; p < m.layout.probes; p++) {
+    const w = walkerBase(m, cpu, p);
+    if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
+  }
   const ev = m.events.push(Ev.TtbrWrite, cpu);
   ev.a = region;
   ev.b = frame;

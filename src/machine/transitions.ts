@@ -24,6 +24,8 @@ export interface CpuDriver {
   describe?(m: Machine, s: Int32Array, cpu: number): string;
   /** Whether the CPU's program may ever make a translated access (default: yes). */
   translates?(cpu: number): boolean;
+  /** Whether code run over the CPU's state after it returned (a final predicate) may (default: yes). */
+  translatesWhenDone?(cpu: number): boolean;
   /** Whether the CPU's program may ever write a TTBR (default: yes). */
   writesTtbr?(cpu: number): boolean;
   /** Move the violations the last step found in the program itself (assert, model-error) into out. */
