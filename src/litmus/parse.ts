@@ -26,7 +26,7 @@ function stripComments(text: string): string {
 }
 
 /** Where the thread table ends: a tail keyword (a row never starts with one). */
-const TAIL = /^\s*(locations|filter|exists|forall|~)/;
+const TAIL = /^\s*((locations|filter|exists|forall)\b|~)/;
 
 /** A scanner over the whole text: positions are offsets, reported as line:col. */
 class Scanner {
@@ -111,7 +111,7 @@ export function parseLitmus(file: string, raw: string): LitmusTest {
   // Title and header lines, up to the initial state's `{`.
   let li = 0;
   while (li < lines.length && lines[li]!.trim() === '') li++;
-  const title = /^\s*AArch64\s+(\S+)\s*$/.exec(lines[li] ?? '');
+  const title = /^\s*AArch64\s+(\S+)(\s+".*")?\s*$/.exec(lines[li] ?? '');
   if (!title) sc.fail('not an AArch64 litmus test: the first line must be `AArch64 NAME`', lineStart[li] ?? 0);
   const header = new Map<string, string>();
   for (li++; li < lines.length && !lines[li]!.trim().startsWith('{'); li++) {
