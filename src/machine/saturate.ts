@@ -12,8 +12,8 @@ import { Ev } from './events.js';
 import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, WC_ENTRY } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
-import { tlbInsert, wcBase, wcInsert } from './tlb.js';
-import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
+import { wcBase } from './tlb.js';
+import { fillTlb, fillWalkCacheEntry, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
 const starts = new Int32Array(4 * 260);
 
@@ -88,12 +88,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
         continue;
       }
       const a = attrs | tableAttrs(lo, hi);
-      if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, a, f) >= 0) {
-        const e = m.events.push(Ev.WalkCacheFill, cpu);
-        e.probe = probe;
-        e.level = level;
-        e.a = next;
-      }
+      fillWalkCacheEntry(m, s, cpu, probe, level, next, a, f);
       walkFrom(m, s, cpu, probe, next, level + 1, a, f, start);
       continue;
     }
@@ -102,19 +97,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
       fault(m, s, cpu, probe, level, start);
       continue;
     }
-    const size = leafSizeLog2(m, level, hi);
-    const vaBase = alignDown(pr.vaPage, size);
-    const oa = alignDown(descPfn(lo, hi), size);
-    if (tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, a, level) < 0) continue;
-    const e = m.events.push(Ev.TlbFill, cpu);
-    e.probe = probe;
-    e.level = level;
-    e.va = vaBase;
-    e.b = size;
-    e.c = oa;
-    e.a = a;
-    e.lo = lo;
-    e.hi = hi;
+    fillTlb(m, s, cpu, probe, level, lo, hi, a);
   }
 }
 

@@ -152,10 +152,17 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   }
   const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
   if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level);
+  fillTlb(m, s, cpu, probe, level, lo, hi, attrs);
+  endWalk(m, s, cpu, probe);
+}
+
+/** Fill cpu's TLB from leaf lo/hi read at level for probe; a TlbFill event if the entry is new. */
+export function fillTlb(m: Machine, s: Int32Array, cpu: number, probe: number, level: number, lo: number, hi: number, attrs: number): void {
+  const pr = m.cfg.probes[probe]!;
   const size = leafSizeLog2(m, level, hi);
   const vaBase = alignDown(pr.vaPage, size);
   const oa = alignDown(descPfn(lo, hi), size);
-  tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level);
+  if (tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level) < 0) return;
   const f = m.events.push(Ev.TlbFill, cpu);
   f.probe = probe;
   f.level = level;
@@ -165,7 +172,16 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   f.a = attrs;
   f.lo = lo;
   f.hi = hi;
-  endWalk(m, s, cpu, probe);
+}
+
+/** Fill cpu's walk cache with a table pointer read at level for probe; an event if it is new. */
+export function fillWalkCacheEntry(m: Machine, s: Int32Array, cpu: number, probe: number, level: number, next: number, attrs: number, view: number): void {
+  const pr = m.cfg.probes[probe]!;
+  if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), next, attrs, view) < 0) return;
+  const e = m.events.push(Ev.WalkCacheFill, cpu);
+  e.probe = probe;
+  e.level = level;
+  e.a = next;
 }
 
 /** log2 of the pages a leaf at level covers, Cont included. */
@@ -201,18 +217,11 @@ function endWalk(m: Machine, s: Int32Array, cpu: number, probe: number): void {
 /** The walk-cache entries for the table descriptors the ending walk read, root first. */
 function fillWalkCache(m: Machine, s: Int32Array, cpu: number, probe: number): void {
   const w = walkerBase(m, cpu, probe);
-  const pr = m.cfg.probes[probe]!;
   const root = m.cfg.geometry.rootLevel;
   for (let l = 0; l < m.cfg.geometry.levels - 1; l++) {
     const f = w + P_WFILLS + l * WFILL_ENTRY;
     if (s[f] === 0) continue;
-    const level = root + l;
-    if (wcInsert(m, s, cpu, pr.region, level, Math.floor(pr.vaPage / 2 ** m.pagesLog2[level]!), s[f]! - 1, s[f + 1]!, s[f + 2]!) >= 0) {
-      const e = m.events.push(Ev.WalkCacheFill, cpu);
-      e.probe = probe;
-      e.level = level;
-      e.a = s[f]! - 1;
-    }
+    fillWalkCacheEntry(m, s, cpu, probe, root + l, s[f]! - 1, s[f + 1]!, s[f + 2]!);
   }
 }
 
