@@ -7,9 +7,10 @@ import { EXIT } from './exitCodes.js';
 import { writeWhole } from './output.js';
 import { progressLine } from './progress.js';
 import { wasInterrupted } from './interrupt.js';
+import { formatBytes, type Resources } from './resources.js';
 import { check, load } from './run.js';
 
-export interface CheckArgs extends Overrides {
+export interface CheckArgs extends Overrides, Resources {
   scenario: string;
   maxStates?: number;
   timeout?: number;
@@ -41,6 +42,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     process.stdout.write(JSON.stringify({
       scenario: a.scenario, verdict: r.verdict, parameters: l.built.parameters, violation: r.violation ?? null, cutoff: r.cutoff ?? null,
       states: r.states, transitions: r.transitions, finalStates: r.finalStates, seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
+      workers: a.workers, workersUsed: r.workersUsed, visitedTableBytes: r.visitedBytes, neededBytes: r.neededBytes ?? null,
       peakRssBytes: mem, reduction: a.reduction ? 'eager-local' : 'none', transitionsSkipped: r.eagerSteps, trace: tracePath ?? null,
     }) + '\n');
   } else {
@@ -48,8 +50,12 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     if (r.verdict === 'verified') lines.push(`verified under the ${l.built.cfg.profile} machine with ${l.built.parameters}`);
     else if (r.verdict === 'violation') lines.push(`VIOLATION: ${r.violation!.kind}`, '', wrap(r.violation!.message), '');
     else lines.push(`INCOMPLETE: cut off at ${r.cutoff}; nothing was verified (${l.built.parameters})`);
+    if (r.neededBytes !== undefined)
+      lines.push(`  the visited table (${formatBytes(r.visitedBytes)}) holds ${r.states} states; a complete run needs about ${formatBytes(r.neededBytes)} ` +
+        `(an estimate from the subtree sizes seen so far): rerun with --memory ${Math.ceil(r.neededBytes / 2 ** 30)}G or more`);
     lines.push(`  states ${r.states}, transitions ${r.transitions}, final states ${r.finalStates}, max depth ${r.maxDepth}`);
-    lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
+    const perWorker = r.workersUsed > 1 ? ` (${r.workersUsed} workers, ${Math.round(r.states / Math.max(elapsed, 1e-3) / r.workersUsed)} states/s each)` : '';
+    lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s${perWorker}, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
     lines.push(`  reduction: ${a.reduction ? `eager local steps and whole walks (${r.eagerSteps} transitions not taken)` : 'none'}`);
     if (outcome.trace) {
       lines.push('', `trace (${outcome.trace.steps.length} steps), written to ${tracePath}; replay with: ptmc replay ${tracePath}`);

@@ -12,6 +12,7 @@ import { wasInterrupted } from './interrupt.js';
 import { writeWhole } from './output.js';
 import { fuzzProgressLine } from './progress.js';
 import { InputError, load, makeTrace } from './run.js';
+import { scenarioSource } from './scenarioSource.js';
 
 export interface FuzzArgs extends Overrides {
   scenario: string;
@@ -24,6 +25,7 @@ export interface FuzzArgs extends Overrides {
   maxSteps?: number;
   shrink: boolean;
   keepGoing: boolean;
+  workers: number;
   out?: string;
 }
 
@@ -38,11 +40,15 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
     ...(a.maxSteps !== undefined ? { maxSteps: a.maxSteps } : {}),
     ...(progress ? { onProgress: (p: FuzzProgress) => progress.update(p) } : {}),
   };
-  const r = await campaign(l.session, a.strategy, { ...common, depth: a.depth });
+  const overrides: Overrides = { ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}), ...(a.walks !== undefined ? { walks: a.walks } : {}) };
+  const workers = a.strategy === 'fast-check' ? 1 : a.workers;
+  const source = scenarioSource({ path: l.path, overrides, reduction: false });
+  const r = await campaign(l.session, a.strategy, { ...common, depth: a.depth, workers, source });
   progress?.stop();
   const secs = (r.elapsedMs / 1000).toFixed(2);
   const figures = `  ${r.runs} runs, ${r.steps} steps, ${r.abandoned} abandoned at --max-steps or a machine bound; ${secs} s, ` +
-    `${Math.round(r.runs / Math.max(r.elapsedMs, 1) * 1000)} runs/s (strategy ${a.strategy}${a.strategy === 'pct' ? `, depth ${a.depth}` : ''}, seed ${a.seed})`;
+    `${Math.round(r.runs / Math.max(r.elapsedMs, 1) * 1000)} runs/s (strategy ${a.strategy}${a.strategy === 'pct' ? `, depth ${a.depth}` : ''}, seed ${a.seed}, ` +
+    `${workers} worker${workers > 1 ? 's' : ''}${a.strategy === 'fast-check' && a.workers > 1 ? ': fast-check runs its own loop on one' : ''})`;
   if (r.verdict !== 'violation') {
     const head = r.verdict === 'clean'
       ? `no violation found in ${r.runs} ${a.strategy} runs (${l.built.parameters}); this is not a proof`

@@ -12,6 +12,7 @@ import { runShrink } from './shrinkCommand.js';
 import { InputError } from './run.js';
 import { listenForInterrupt } from './interrupt.js';
 import { runList, runTest } from './testCommand.js';
+import { memoryOption, workersOption } from './resources.js';
 
 const VERSION = '0.1.0';
 
@@ -52,10 +53,12 @@ export async function main(argv: string[]): Promise<number> {
       .option('max-states', { type: 'number', describe: 'stop after this many states (verdict: incomplete)' })
       .option('timeout', { type: 'number', describe: 'stop after this many seconds (verdict: incomplete)' })
       .option('reduction', { type: 'boolean', default: true, describe: 'partial-order reduction (--no-reduction to turn it off)' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+      .option('memory', { type: 'string', describe: 'memory for the visited table, e.g. 512M, 2G (default: half the free memory, at most 4G)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON line' })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.trace.json)' }),
     (a) => run(() => runCheck({
-      scenario: a.scenario, reduction: a.reduction, json: a.json,
+      scenario: a.scenario, reduction: a.reduction, json: a.json, workers: workersOption(a.workers), memoryBytes: memoryOption(a.memory),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
       ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(a.timeout !== undefined ? { timeout: a.timeout } : {}), ...(a.out ? { out: a.out } : {}),
@@ -70,13 +73,14 @@ export async function main(argv: string[]): Promise<number> {
       .option('max-steps', { type: 'number', describe: 'abandon a run after this many steps (default 10000)' })
       .option('shrink', { type: 'boolean', default: true, describe: 'shrink the failing schedule (--no-shrink to keep it)' })
       .option('keep-going', { type: 'boolean', default: false, describe: 'go on after a violation: the first run of each kind' })
+      .option('workers', { type: 'number', describe: 'worker threads (default: one per core; fast-check runs on one)' })
       .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
       scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
-      shrink: a.shrink, keepGoing: a.keepGoing, ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
+      shrink: a.shrink, keepGoing: a.keepGoing, workers: workersOption(a.workers), ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
       ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.out ? { out: a.out } : {}),
@@ -90,8 +94,10 @@ export async function main(argv: string[]): Promise<number> {
     (a) => run(() => runReplay(a.trace)))
     .command('test [dir]', 'check every scenario against its expected verdict', (y) => y
       .positional('dir', { type: 'string', default: 'scenarios' })
-      .option('reduction', { type: 'boolean', default: true }),
-    (a) => run(() => runTest(a.dir, a.reduction)))
+      .option('reduction', { type: 'boolean', default: true })
+      .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
+      .option('memory', { type: 'string', describe: 'memory for the visited table (default: half the free memory, at most 4G)' }),
+    (a) => run(() => runTest(a.dir, a.reduction, { workers: workersOption(a.workers), memoryBytes: memoryOption(a.memory) })))
     .command('list [dir]', 'list the scenarios, one line each', (y) => y
       .positional('dir', { type: 'string', default: 'scenarios' }),
     (a) => run(() => runList(a.dir)))

@@ -4,7 +4,8 @@
 import { relative } from 'node:path';
 import { ConfigError } from '../arch/configError.js';
 import type { Violation } from '../check/property.js';
-import { exploreAsync, type ExploreResult } from '../explore/dfs.js';
+import { emptyResult } from '../explore/dfs.js';
+import { checkParallel, type ParallelCheckResult } from '../explore/parallelCheck.js';
 import { playSchedule } from '../explore/schedule.js';
 import { eagerSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
@@ -16,11 +17,13 @@ import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/b
 import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
+import { DEFAULT_RESOURCES, type Resources } from './resources.js';
+import { scenarioSource } from './scenarioSource.js';
 
 /** A mistake in what the user gave us: printed as is, exit status 2. */
 export class InputError extends Error {}
 
-export interface CheckOptions extends Overrides {
+export interface CheckOptions extends Overrides, Partial<Resources> {
   maxStates?: number;
   maxDepth?: number;
   timeoutMs?: number;
@@ -59,7 +62,7 @@ function scenarioPlace(path: string, d: Diagnostic, lines: Readonly<Record<numbe
 }
 
 export interface CheckOutcome {
-  result: ExploreResult;
+  result: ParallelCheckResult;
   /** Set when the search stopped on a bound of the machine layout (an incomplete verdict). */
   capacity?: string;
   trace?: Trace;
@@ -70,10 +73,14 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   const maxStates = o.maxStates ?? l.cutoffs.maxStates;
   const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
   const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);
-  let result: ExploreResult;
+  const overrides: Overrides = { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}) };
+  const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction });
+  let result: ParallelCheckResult;
   try {
-    result = await exploreAsync(l.session, {
-      reduction: red,
+    result = await checkParallel({ session: l.session, reduction: red }, source, {
+      workers: o.workers ?? DEFAULT_RESOURCES.workers,
+      memoryBytes: o.memoryBytes ?? DEFAULT_RESOURCES.memoryBytes,
+      ...(o.handoffAfter !== undefined ? { handoffAfter: o.handoffAfter } : {}),
       ...(maxStates !== undefined ? { maxStates } : {}),
       ...(maxDepth !== undefined ? { maxDepth } : {}),
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
@@ -82,10 +89,7 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
     });
   } catch (e) {
     if (!(e instanceof CapacityError)) throw e;
-    const r: ExploreResult = {
-      verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, violations: new Map(), states: 0, transitions: 0,
-      finalStates: 0, finals: new Set(), maxDepth: 0, elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
-    };
+    const r: ParallelCheckResult = { ...emptyResult(), verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, workersUsed: 0 };
     return { result: r, capacity: e.message };
   }
   const out: CheckOutcome = { result };

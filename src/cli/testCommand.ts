@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { EXIT } from './exitCodes.js';
 import { check, InputError, load } from './run.js';
 import { wasInterrupted } from './interrupt.js';
+import type { Resources } from './resources.js';
 
 export function scenarioFiles(dir: string): string[] {
   try {
@@ -14,7 +15,7 @@ export function scenarioFiles(dir: string): string[] {
   }
 }
 
-export async function runTest(dir: string, reduction: boolean): Promise<number> {
+export async function runTest(dir: string, reduction: boolean, resources: Resources): Promise<number> {
   let passed = 0;
   let failed = 0;
   for (const f of scenarioFiles(dir)) {
@@ -22,7 +23,7 @@ export async function runTest(dir: string, reduction: boolean): Promise<number> 
     try {
       const l = load(f);
       const t0 = Date.now();
-      const { result: r } = await check(l, { reduction, shouldStop: wasInterrupted });
+      const { result: r } = await check(l, { reduction, shouldStop: wasInterrupted, ...resources });
       const got = r.verdict === 'violation' ? r.violation!.kind : r.verdict;
       const ok = got === l.built.expect;
       if (ok) passed++;

@@ -1,16 +1,20 @@
 // Exhaustive depth-first search over flat states with a fingerprint visited set and an
 // optional partial-order reduction. Stops at the first violation; cut-offs (states,
-// depth, time, an abort signal) make the verdict incomplete, never verified.
+// depth, time, an abort signal, a full visited table) make the verdict incomplete, never
+// verified. The same loop runs in one thread or in each worker of a parallel search: there
+// it starts from edges taken from the shared work queue and donates edges back to it.
 
 import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
-import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { A_PROG, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import type { Step } from './choicePath.js';
 import { NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 import type { Session } from './session.js';
+import { TableFull, type Visited } from './sharedVisited.js';
 import { VisitedSet } from './visitedSet.js';
+import type { Edge, WorkQueue } from './workQueue.js';
 
 export interface ExploreOptions {
   reduction?: Reduction;
@@ -24,6 +28,12 @@ export interface ExploreOptions {
   observe?: (s: Int32Array) => string;
   /** Go on after a violation (not expanding the violating state) to collect every kind. */
   keepGoing?: boolean;
+  /** The visited set (default: a private one that grows). */
+  visited?: Visited;
+  /** Stop once this many states are stored and return the unexplored edges (`handoff`). */
+  handoffAfter?: number;
+  /** As a worker of a parallel search: start from the queue's edges and donate to it. */
+  worker?: { queue: WorkQueue; index: number };
 }
 
 export interface Progress {
@@ -50,6 +60,10 @@ export interface ExploreResult {
   /** States the reduction skipped expanding (transitions not taken). */
   eagerSteps: number;
   visitedBytes: number;
+  /** With handoffAfter: the edges left to explore when the search handed off. */
+  handoff?: Edge[];
+  /** When the visited table filled: states the unexplored edges are estimated to hold. */
+  remainingEstimate?: number;
 }
 
 interface Frame {
@@ -58,12 +72,14 @@ interface Frame {
   count: number;
   next: number;
   taken: Step | null;
-  key: string;
   /** Only the eager step is being explored from this state. */
   reduced: boolean;
+  key: string;
   /** The state's fingerprint lanes (successors' are computed from them). */
   ha: number;
   hb: number;
+  /** States stored when this frame was entered (subtree sizes, for estimates). */
+  entered: number;
 }
 
 /** Run the search to its end in one go (tests, benchmarks). */
@@ -92,27 +108,39 @@ export async function exploreAsync(session: Session, opts: ExploreOptions = {}):
   }
 }
 
+export function emptyResult(): ExploreResult {
+  return {
+    verdict: 'verified', violations: new Map(), states: 0, transitions: 0, finalStates: 0, finals: new Set(), maxDepth: 0,
+    elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
+  };
+}
+
 /** The search itself; it yields every 1024 transitions. */
 function* search(session: Session, opts: ExploreOptions): Generator<void, ExploreResult> {
   const { m, driver } = session;
   const reduction = opts.reduction ?? NO_REDUCTION;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
+  const handoffAfter = opts.handoffAfter ?? Infinity;
   const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
   const t0 = Date.now();
-  const visited = new VisitedSet();
-  const onStack = new Set<string>();
+  const visited: Visited = opts.visited ?? new VisitedSet();
+  const worker = opts.worker;
   const list = new ActionList();
   const found: Violation[] = [];
-  const res: ExploreResult = {
-    verdict: 'verified', violations: new Map(), states: 0, transitions: 0, finalStates: 0, finals: new Set(), maxDepth: 0,
-    elapsedMs: 0, eagerSteps: 0, visitedBytes: 0,
-  };
+  // Fingerprints on this thread's DFS stack (the one-thread cycle proviso).
+  const onStack = new Set<string>();
+  const res = emptyResult();
   const stack: Frame[] = [];
+  /** The path to the state at the bottom of the stack (a worker's edge starts elsewhere). */
+  let prefix: Step[] = [];
   const hv = new Int32Array(2);
   const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
+  // Subtree sizes of finished frames per depth: the estimate of what is left, if cut.
+  const subSum: number[] = [];
+  const subCnt: number[] = [];
   const pathOf = (extra?: Step): Step[] => {
-    const p = stack.slice(1).map((f) => f.taken!);
+    const p = prefix.concat(stack.slice(1).map((f) => f.taken!));
     if (extra) p.push(extra);
     return p;
   };
@@ -139,7 +167,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   const enter = (s: Int32Array, taken: Step | null, a: number, b: number): ExploreResult | null => {
     if (!visited.add(a, b)) return null;
     res.states++;
-    const key = `${a}:${b}`;
     const final = isFinal(m, driver, s);
     if (final) {
       res.finalStates++;
@@ -184,41 +211,107 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         reduced = true;
       }
     }
-    stack.push({ state: s, actions, count, next: 0, taken, key, reduced, ha: a, hb: b });
+    const key = `${a}:${b}`;
+    stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b, entered: res.states });
     onStack.add(key);
-    if (stack.length - 1 > res.maxDepth) res.maxDepth = stack.length - 1;
+    const depth = prefix.length + stack.length - 1;
+    if (depth > res.maxDepth) res.maxDepth = depth;
     return null;
   };
 
-  const s0 = session.initialState();
-  if (session.initialViolations.length) {
-    for (const v of session.initialViolations.slice(0, -1)) record(v, []);
-    const r = fail(session.initialViolations[session.initialViolations.length - 1]!, []);
-    if (r) return r;
+  /** Push the unexplored edges nearest the roots while the shared queue runs low. */
+  const donate = (queue: WorkQueue): void => {
+    for (let f = 0; f < stack.length - 1 && queue.count < 2 * queue.q.workers; f++) {
+      const fr = stack[f]!;
+      // A reduced CPU step has one action, and its proviso needs this frame: never donated.
+      if (fr.next >= fr.count || (fr.reduced && fr.actions[0] === A_PROG)) continue;
+      const path = prefix.concat(stack.slice(1, f + 1).map((x) => x.taken!));
+      while (fr.count > fr.next) {
+        const i = fr.count - 1;
+        const step = { kind: fr.actions[i * 4]!, cpu: fr.actions[i * 4 + 1]!, arg: fr.actions[i * 4 + 2]!, choice: fr.actions[i * 4 + 3]! };
+        if (!queue.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step })) return;
+        fr.count--;
+      }
+    }
+  };
+
+  /** What the unexplored edges still hold, from the subtree sizes seen at each depth. */
+  const estimateRemaining = (): number => {
+    const all = subCnt.reduce((x, y) => x + y, 0);
+    const mean = all ? subSum.reduce((x, y) => x + y, 0) / all : 1;
+    let n = 0;
+    stack.forEach((f, i) => {
+      const d = prefix.length + i + 1;
+      n += (f.count - f.next) * (subCnt[d] ? subSum[d]! / subCnt[d]! : mean);
+    });
+    return Math.round(n);
+  };
+
+  if (worker) {
+    const e = worker.queue.waitForWork(() => visited.sync?.());
+    if (!e) return finish();
+    startFrom(e);
+  } else {
+    const s0 = session.initialState();
+    if (session.initialViolations.length) {
+      for (const v of session.initialViolations.slice(0, -1)) record(v, []);
+      const r = fail(session.initialViolations[session.initialViolations.length - 1]!, []);
+      if (r) return r;
+    }
+    const [h0a, h0b] = hashState(s0);
+    try {
+      const r0 = enter(s0, null, h0a, h0b);
+      if (r0) return r0;
+    } catch (e) {
+      if (!(e instanceof TableFull)) throw e;
+      return cut(`the visited table is full (${e.message})`);
+    }
   }
-  const [h0a, h0b] = hashState(s0);
-  let scratch = new Int32Array(s0.length);
-  const r0 = enter(s0, null, h0a, h0b);
-  if (r0) return r0;
+  let scratch: Int32Array = new Int32Array(m.layout.size);
+  const spare: Int32Array[] = [];
+  const chainScratch = new Int32Array(m.layout.size);
+  const chainPrev = new Int32Array(m.layout.size);
+  const chainFound: Violation[] = [];
   let tick = 0;
-  while (stack.length) {
+  for (;;) {
+    if (!stack.length) {
+      if (!worker) break;
+      const e = worker.queue.waitForWork(() => visited.sync?.());
+      if (!e) break;
+      startFrom(e);
+    }
     const top = stack[stack.length - 1]!;
     if (top.next >= top.count) {
+      const d = prefix.length + stack.length - 1;
+      subSum[d] = (subSum[d] ?? 0) + res.states - top.entered + 1;
+      subCnt[d] = (subCnt[d] ?? 0) + 1;
       onStack.delete(top.key);
       stack.pop();
+      // Its buffer holds the next new state (allocating one per state costs more than the copy).
+      if (top.state.length === m.layout.size && spare.length < 64) spare.push(top.state);
       continue;
     }
     if ((++tick & 1023) === 0) {
       const now = Date.now();
       if (now > deadline) return cut('time limit');
       if (opts.shouldStop?.()) return cut('interrupted (Ctrl-C)');
-      opts.onProgress?.({ states: res.states, transitions: res.transitions, depth: stack.length, elapsedMs: now - t0 });
+      visited.sync?.();
+      if (worker) {
+        if (worker.queue.stopped) return cut('stopped');
+        worker.queue.report(worker.index, res.states, res.transitions, prefix.length + stack.length);
+        if (worker.queue.count < worker.queue.q.workers) donate(worker.queue);
+      }
+      opts.onProgress?.({ states: res.states, transitions: res.transitions, depth: prefix.length + stack.length, elapsedMs: now - t0 });
       yield;
     }
     if (res.states >= maxStates) return cut(`${maxStates} states`);
+    if (res.states >= handoffAfter) {
+      res.handoff = edgesLeft();
+      return finish();
+    }
     const i = top.next++;
     const step: Step = { kind: top.actions[i * 4]!, cpu: top.actions[i * 4 + 1]!, arg: top.actions[i * 4 + 2]!, choice: top.actions[i * 4 + 3]! };
-    if (stack.length > maxDepth) {
+    if (prefix.length + stack.length > maxDepth) {
       if (res.verdict === 'verified') res.verdict = 'incomplete';
       res.cutoff ??= `depth ${maxDepth}`;
       continue;
@@ -246,22 +339,88 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       continue;
     }
     hashDelta(top.state, t, top.ha, top.hb, hv);
-    if (top.reduced) {
-      // Cycle proviso: an eager step back onto the stack must not hide the other actions.
-      if (onStack.has(`${hv[0]}:${hv[1]}`)) {
-        enumerate(m, driver, top.state, list);
-        top.actions = list.data.slice(0, list.length * 4);
-        top.count = list.length;
-        top.next = 0;
-        top.reduced = false;
-        continue;
-      }
+    // Cycle proviso: an eager step back onto this thread's stack (one thread), or an eager
+    // CPU step to a state stored by anyone whose eager chain leads back here (a worker),
+    // expands its state fully. In a worker, on a cycle of eager steps some state's
+    // successor was stored before it, so one state of every such cycle is expanded
+    // whatever the order. Walk steps cannot cycle (a walk in flight only moves forward, and
+    // starting one is never eager), and eager CPU steps have one successor each, so the
+    // only cycle through this step is the chain of eager CPU steps from its successor.
+    if (top.reduced && (worker ? step.kind === A_PROG && visited.has(hv[0]!, hv[1]!) && chainReturns(t, top.ha, top.hb) : onStack.has(`${hv[0]}:${hv[1]}`))) {
+      enumerate(m, driver, top.state, list);
+      top.actions = list.data.slice(0, list.length * 4);
+      top.count = list.length;
+      top.next = 0;
+      top.reduced = false;
+      continue;
     }
-    const r = enter(t, step, hv[0]!, hv[1]!);
+    let r: ExploreResult | null;
+    try {
+      r = enter(t, step, hv[0]!, hv[1]!);
+    } catch (e) {
+      if (!(e instanceof TableFull)) throw e;
+      res.remainingEstimate = estimateRemaining();
+      return cut(`the visited table is full (${e.message})`);
+    }
     if (r) return r;
-    if (stack.length && stack[stack.length - 1]!.state === t) scratch = new Int32Array(t.length);
+    if (stack.length && stack[stack.length - 1]!.state === t) scratch = spare.pop() ?? new Int32Array(t.length);
   }
   return finish();
+
+  /** Whether the chain of eager CPU steps from u (fingerprint hv) reaches state (a, b); true if unsure. */
+  function chainReturns(u: Int32Array, a: number, b: number): boolean {
+    const x = chainScratch;
+    x.set(u);
+    let xa = hv[0]!;
+    let xb = hv[1]!;
+    const h = new Int32Array(2);
+    for (let n = 0; n < 64; n++) {
+      if (xa === a && xb === b) return true;
+      if (!reduction.eager(m, driver, x, actor) || actor.kind !== A_PROG) return false;
+      enumerate(m, driver, x, list);
+      let mine = 0;
+      for (let i = 0; i < list.length; i++) if (list.kind(i) === A_PROG && list.cpu(i) === actor.cpu) mine++;
+      if (mine === list.length) return false; // not reduced: fully expanded
+      const prev = chainPrev;
+      prev.set(x);
+      chainFound.length = 0;
+      try {
+        session.step(x, A_PROG, actor.cpu, 0, 0, chainFound);
+      } catch {
+        return true;
+      }
+      hashDelta(prev, x, xa, xb, h);
+      xa = h[0]!;
+      xb = h[1]!;
+    }
+    return true;
+  }
+
+  function startFrom(e: Edge): void {
+    prefix = e.path;
+    stack.push({
+      state: e.state, actions: Int32Array.of(e.step.kind, e.step.cpu, e.step.arg, e.step.choice), count: 1, next: 0, taken: null,
+      reduced: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb, entered: res.states,
+    });
+  }
+
+  /** Every unexplored edge on the stack, nearest the root first. */
+  function edgesLeft(): Edge[] {
+    const out: Edge[] = [];
+    stack.forEach((fr, f) => {
+      const path = prefix.concat(stack.slice(1, f + 1).map((x) => x.taken!));
+      if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) {
+        // Its proviso would need this frame: hand the state off fully expanded instead.
+        enumerate(m, driver, fr.state, list);
+        fr.actions = list.data.slice(0, list.length * 4);
+        fr.count = list.length;
+        fr.next = 0;
+      }
+      for (let i = fr.next; i < fr.count; i++)
+        out.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: { kind: fr.actions[i * 4]!, cpu: fr.actions[i * 4 + 1]!, arg: fr.actions[i * 4 + 2]!, choice: fr.actions[i * 4 + 3]! } });
+    });
+    return out;
+  }
 
   function cut(why: string): ExploreResult {
     res.verdict = 'incomplete';

@@ -1,0 +1,199 @@
+// The work that workers share: a stack of edges (a state, its fingerprint, the path to it
+// and one action to take from it) in a SharedArrayBuffer, behind a spin lock. Workers
+// donate the unexplored edges nearest their DFS roots when the stack runs low and take
+// from it when their own search is done; the control words also carry the stop flag and
+// the counters the main thread reads for progress.
+
+import type { Step } from './choicePath.js';
+
+/** Control words (Int32 indices). */
+const LOCK = 0;
+const COUNT = 1;
+const IDLE = 2;
+const STOP = 3;
+const DONE = 4;
+/** Per-worker progress: states, transitions, depth, each worker on its own line. */
+const PROGRESS = 16;
+const PROGRESS_STRIDE = 16;
+const CONTROL_WORDS = PROGRESS + 64 * PROGRESS_STRIDE;
+
+/** Longest path an edge may carry; deeper edges are not donated. */
+export const MAX_PATH = 4096;
+const HEADER = 4; // ha, hb, path length, the action
+
+export interface Edge {
+  state: Int32Array;
+  ha: number;
+  hb: number;
+  path: Step[];
+  step: Step;
+}
+
+export interface QueueBuffers {
+  control: SharedArrayBuffer;
+  slots: SharedArrayBuffer;
+  stateWords: number;
+  capacity: number;
+  workers: number;
+}
+
+export function createQueue(stateWords: number, capacity: number, workers: number): QueueBuffers {
+  const slotWords = HEADER + MAX_PATH + stateWords;
+  return {
+    control: new SharedArrayBuffer(CONTROL_WORDS * 4),
+    slots: new SharedArrayBuffer(capacity * slotWords * 4),
+    stateWords, capacity, workers,
+  };
+}
+
+/** Whether a step fits one word: kind 3 bits, cpu 5, arg 8, choice 16. */
+export function stepFits(s: Step): boolean {
+  return s.kind <= 7 && s.cpu <= 31 && s.arg <= 255 && s.choice <= 0xffff && s.kind >= 0 && s.cpu >= 0 && s.arg >= 0 && s.choice >= 0;
+}
+
+export function packStep(s: Step): number {
+  return (s.kind << 29) | (s.cpu << 24) | (s.arg << 16) | s.choice;
+}
+
+export function unpackStep(w: number): Step {
+  return { kind: w >>> 29, cpu: (w >>> 24) & 31, arg: (w >>> 16) & 255, choice: w & 0xffff };
+}
+
+export class WorkQueue {
+  readonly ctl: Int32Array;
+  private readonly slots: Int32Array;
+  private readonly slotWords: number;
+
+  constructor(readonly q: QueueBuffers) {
+    this.ctl = new Int32Array(q.control);
+    this.slots = new Int32Array(q.slots);
+    this.slotWords = HEADER + MAX_PATH + q.stateWords;
+  }
+
+  get count(): number {
+    return Atomics.load(this.ctl, COUNT);
+  }
+
+  get stopped(): boolean {
+    return Atomics.load(this.ctl, STOP) !== 0;
+  }
+
+  stop(): void {
+    Atomics.store(this.ctl, STOP, 1);
+    Atomics.notify(this.ctl, COUNT);
+  }
+
+  get done(): boolean {
+    return Atomics.load(this.ctl, DONE) !== 0;
+  }
+
+  /** Push an edge; false if the stack is full or the edge's path does not fit. */
+  push(e: Edge): boolean {
+    if (e.path.length > MAX_PATH) return false;
+    if (!stepFits(e.step)) return false;
+    const step = packStep(e.step);
+    const packed = new Int32Array(e.path.length);
+    for (let i = 0; i < e.path.length; i++) {
+      if (!stepFits(e.path[i]!)) return false;
+      packed[i] = packStep(e.path[i]!);
+    }
+    this.lock();
+    const n = this.ctl[COUNT]!;
+    if (n >= this.q.capacity) {
+      this.unlock();
+      return false;
+    }
+    const o = n * this.slotWords;
+    const s = this.slots;
+    s[o] = e.ha;
+    s[o + 1] = e.hb;
+    s[o + 2] = e.path.length;
+    s[o + 3] = step;
+    s.set(packed, o + HEADER);
+    s.set(e.state, o + HEADER + MAX_PATH);
+    Atomics.store(this.ctl, COUNT, n + 1);
+    this.unlock();
+    Atomics.notify(this.ctl, COUNT);
+    return true;
+  }
+
+  /** Take the newest edge, or null if there is none. */
+  pop(): Edge | null {
+    if (Atomics.load(this.ctl, COUNT) === 0) return null;
+    this.lock();
+    const n = this.ctl[COUNT]!;
+    if (n === 0) {
+      this.unlock();
+      return null;
+    }
+    const o = (n - 1) * this.slotWords;
+    const s = this.slots;
+    const len = s[o + 2]!;
+    const path: Step[] = new Array(len);
+    for (let i = 0; i < len; i++) path[i] = unpackStep(s[o + HEADER + i]!);
+    const e: Edge = {
+      ha: s[o]!, hb: s[o + 1]!, path, step: unpackStep(s[o + 3]!),
+      state: s.slice(o + HEADER + MAX_PATH, o + HEADER + MAX_PATH + this.q.stateWords),
+    };
+    Atomics.store(this.ctl, COUNT, n - 1);
+    this.unlock();
+    return e;
+  }
+
+  /**
+   * Wait for work as an idle worker: returns an edge, or null when every worker is idle
+   * with nothing queued (the search is over) or the run was stopped.
+   */
+  waitForWork(whileWaiting: () => void): Edge | null {
+    Atomics.add(this.ctl, IDLE, 1);
+    for (;;) {
+      whileWaiting();
+      if (this.stopped || this.done) return null;
+      if (Atomics.load(this.ctl, COUNT) > 0) {
+        Atomics.sub(this.ctl, IDLE, 1);
+        const e = this.pop();
+        if (e) return e;
+        Atomics.add(this.ctl, IDLE, 1);
+        continue;
+      }
+      // Idle workers never push: all idle, then nothing queued, means no work is left.
+      if (Atomics.load(this.ctl, IDLE) === this.q.workers && Atomics.load(this.ctl, COUNT) === 0) {
+        Atomics.store(this.ctl, DONE, 1);
+        Atomics.notify(this.ctl, COUNT);
+        return null;
+      }
+      Atomics.wait(this.ctl, COUNT, 0, 2);
+    }
+  }
+
+  /** A worker's figures for the progress line. */
+  report(worker: number, states: number, transitions: number, depth: number): void {
+    const o = PROGRESS + worker * PROGRESS_STRIDE;
+    Atomics.store(this.ctl, o, states);
+    Atomics.store(this.ctl, o + 1, transitions);
+    Atomics.store(this.ctl, o + 2, depth);
+  }
+
+  progress(): { states: number; transitions: number; depth: number } {
+    let states = 0;
+    let transitions = 0;
+    let depth = 0;
+    for (let w = 0; w < this.q.workers; w++) {
+      const o = PROGRESS + w * PROGRESS_STRIDE;
+      states += Atomics.load(this.ctl, o);
+      transitions += Atomics.load(this.ctl, o + 1);
+      depth = Math.max(depth, Atomics.load(this.ctl, o + 2));
+    }
+    return { states, transitions, depth };
+  }
+
+  private lock(): void {
+    while (Atomics.compareExchange(this.ctl, LOCK, 0, 1) !== 0) {
+      // contention is rare (donations happen every few thousand transitions)
+    }
+  }
+
+  private unlock(): void {
+    Atomics.store(this.ctl, LOCK, 0);
+  }
+}
