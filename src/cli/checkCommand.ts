@@ -51,8 +51,8 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     else if (r.verdict === 'violation') lines.push(`VIOLATION: ${r.violation!.kind}`, '', wrap(r.violation!.message), '');
     else lines.push(`INCOMPLETE: cut off at ${r.cutoff}; nothing was verified (${l.built.parameters})`);
     if (r.neededBytes !== undefined)
-      lines.push(`  the visited table (${formatBytes(r.visitedBytes)}) holds ${r.states} states; a complete run needs about ${formatBytes(r.neededBytes)} ` +
-        `(an estimate from the subtree sizes seen so far): rerun with --memory ${Math.ceil(r.neededBytes / 2 ** 30)}G or more`);
+      lines.push(`  the visited table (${formatBytes(r.visitedBytes)}) holds ${r.states} states, and the search was still finding new ones: ` +
+        `a complete run needs more than this; the next table size needs --memory ${formatOption(r.neededBytes)} (a lower bound: how many states remain is not known until they are seen)`);
     lines.push(`  states ${r.states}, transitions ${r.transitions}, final states ${r.finalStates}, max depth ${r.maxDepth}`);
     const perWorker = r.workersUsed > 1 ? ` (${r.workersUsed} workers, ${Math.round(r.states / Math.max(elapsed, 1e-3) / r.workersUsed)} states/s each)` : '';
     lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s${perWorker}, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
@@ -64,6 +64,11 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     process.stdout.write(lines.join('\n') + '\n');
   }
   return r.verdict === 'verified' ? EXIT.ok : r.verdict === 'violation' ? EXIT.violation : EXIT.incomplete;
+}
+
+/** A --memory value at least n bytes. */
+function formatOption(n: number): string {
+  return n > 2 ** 30 ? `${Math.ceil(n / 2 ** 30)}G` : `${Math.ceil(n / 2 ** 20)}M`;
 }
 
 function wrap(text: string, width = 100): string {

@@ -62,8 +62,6 @@ export interface ExploreResult {
   visitedBytes: number;
   /** With handoffAfter: the edges left to explore when the search handed off. */
   handoff?: Edge[];
-  /** When the visited table filled: states the unexplored edges are estimated to hold. */
-  remainingEstimate?: number;
 }
 
 interface Frame {
@@ -78,8 +76,6 @@ interface Frame {
   /** The state's fingerprint lanes (successors' are computed from them). */
   ha: number;
   hb: number;
-  /** States stored when this frame was entered (subtree sizes, for estimates). */
-  entered: number;
 }
 
 /** Run the search to its end in one go (tests, benchmarks). */
@@ -136,9 +132,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   let prefix: Step[] = [];
   const hv = new Int32Array(2);
   const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
-  // Subtree sizes of finished frames per depth: the estimate of what is left, if cut.
-  const subSum: number[] = [];
-  const subCnt: number[] = [];
   const pathOf = (extra?: Step): Step[] => {
     const p = prefix.concat(stack.slice(1).map((f) => f.taken!));
     if (extra) p.push(extra);
@@ -212,7 +205,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       }
     }
     const key = `${a}:${b}`;
-    stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b, entered: res.states });
+    stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b });
     onStack.add(key);
     const depth = prefix.length + stack.length - 1;
     if (depth > res.maxDepth) res.maxDepth = depth;
@@ -235,17 +228,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     }
   };
 
-  /** What the unexplored edges still hold, from the subtree sizes seen at each depth. */
-  const estimateRemaining = (): number => {
-    const all = subCnt.reduce((x, y) => x + y, 0);
-    const mean = all ? subSum.reduce((x, y) => x + y, 0) / all : 1;
-    let n = 0;
-    stack.forEach((f, i) => {
-      const d = prefix.length + i + 1;
-      n += (f.count - f.next) * (subCnt[d] ? subSum[d]! / subCnt[d]! : mean);
-    });
-    return Math.round(n);
-  };
 
   if (worker) {
     const e = worker.queue.waitForWork(() => visited.sync?.());
@@ -282,9 +264,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     }
     const top = stack[stack.length - 1]!;
     if (top.next >= top.count) {
-      const d = prefix.length + stack.length - 1;
-      subSum[d] = (subSum[d] ?? 0) + res.states - top.entered + 1;
-      subCnt[d] = (subCnt[d] ?? 0) + 1;
       onStack.delete(top.key);
       stack.pop();
       // Its buffer holds the next new state (allocating one per state costs more than the copy).
@@ -359,7 +338,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       r = enter(t, step, hv[0]!, hv[1]!);
     } catch (e) {
       if (!(e instanceof TableFull)) throw e;
-      res.remainingEstimate = estimateRemaining();
       return cut(`the visited table is full (${e.message})`);
     }
     if (r) return r;
@@ -400,7 +378,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     prefix = e.path;
     stack.push({
       state: e.state, actions: Int32Array.of(e.step.kind, e.step.cpu, e.step.arg, e.step.choice), count: 1, next: 0, taken: null,
-      reduced: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb, entered: res.states,
+      reduced: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb,
     });
   }
 

@@ -77,7 +77,6 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
 
   const res: ParallelCheckResult = { ...emptyResult(), ...first, violations: new Map(first.violations), finals: new Set(first.finals), workersUsed: o.workers };
   delete res.handoff;
-  let remaining = 0;
   for (const s of settled) {
     if (!s.ok) continue;
     const w = s.value;
@@ -90,7 +89,6 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     for (const [k, v] of w.violations) if (!res.violations.has(k)) res.violations.set(k, v);
     if (w.verdict === 'violation' && !res.violation) Object.assign(res, { violation: w.violation, path: w.path });
     if (w.cutoff && w.cutoff !== 'stopped' && res.cutoff === undefined) res.cutoff = w.cutoff;
-    remaining += w.remainingEstimate ?? 0;
   }
   if (crashes.length) res.cutoff = `${crashes.join('; ')} (an internal error: rerun with --workers 1, and report it)`;
   else if (stopWhy && stopWhy !== 'a worker crashed') res.cutoff ??= stopWhy;
@@ -100,14 +98,19 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     delete res.violation;
     delete res.path;
   }
-  if (remaining) res.remainingEstimate = remaining;
   res.elapsedMs = Date.now() - t0;
   res.visitedBytes = visited.bytes();
   return withNeeded(res, visited.total());
 }
 
-/** When the table filled: the bytes a complete run needs, from stored + estimated remaining states. */
+/**
+ * When the table filled: the memory the next size of table needs, for twice the states
+ * stored. A lower bound, not a forecast: a depth-first search's progress says nothing
+ * reliable about the size of what it has not seen (a progress estimate that counts each
+ * action as an equal share of its state's subtree was off by 20 orders of magnitude on
+ * split-mutex-sc, whose first branches hold nearly every state).
+ */
 function withNeeded<T extends ExploreResult & { neededBytes?: number }>(r: T, stored: number): T {
-  if (r.cutoff?.startsWith('the visited table is full')) r.neededBytes = memoryFor(stored + (r.remainingEstimate ?? stored));
+  if (r.cutoff?.startsWith('the visited table is full')) r.neededBytes = memoryFor(2 * stored);
   return r;
 }

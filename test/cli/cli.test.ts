@@ -223,3 +223,41 @@ describe('ptmc fuzz and ptmc shrink', () => {
     expect(r.err.trim()).toBe('ptmc: --runs: must be an integer from 1 to 4294967295 (got 0)');
   });
 });
+
+describe('multi-core: --workers and --memory', () => {
+  it('a fuzz trace is byte-identical with 1 and 2 workers', () => {
+    const a = join(tmp, 'w1.trace.json');
+    const b = join(tmp, 'w2.trace.json');
+    const args = ['fuzz', 'scenarios/split-lazy-nodsb.yaml', '--seed', '1', '--runs', '1000'];
+    expect(ptmc(...args, '--workers', '1', '--out', a).code).toBe(1);
+    const r = ptmc(...args, '--workers', '2', '--out', b);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/2 workers/);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+  });
+
+  it('a full visited table ends the check incomplete (exit 4) and says how much memory the next table size needs', () => {
+    const r = ptmc('check', 'scenarios/split-mutex-sc.yaml', '--workers', '2', '--memory', '1M');
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(/^INCOMPLETE: cut off at the visited table is full/);
+    expect(r.out).toMatch(/a complete run needs more than this; the next table size needs --memory \d+[MG]/);
+    expect(r.out).not.toMatch(/verified under/);
+  });
+
+  it('the JSON summary names the workers used', () => {
+    const r = ptmc('check', 'scenarios/split-lazy-nodsb.yaml', '--workers', '2', '--json');
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.out);
+    expect(j.workers).toBe(2);
+    expect(j.workersUsed).toBe(2); // 19,000 states: past the main thread's first 10,000
+  });
+
+  it('bad --workers and --memory: one line, exit 2', () => {
+    for (const [opt, val, msg] of [['--workers', '0', /--workers: must be an integer from 1 to 64/], ['--memory', '12X', /--memory: must be a size from 1M to 4G/]] as const) {
+      const r = ptmc('check', 'scenarios/split-lockless-plain.yaml', opt, val);
+      expect(r.code).toBe(2);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err).toMatch(msg);
+    }
+  });
+});
