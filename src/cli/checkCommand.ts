@@ -32,7 +32,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
   progress?.stop();
   const r = outcome.result;
   const elapsed = (Date.now() - t0) / 1000;
-  const mem = process.memoryUsage().rss;
+  const mem = process.resourceUsage().maxRSS * 1024; // the peak, worker threads included
   let tracePath: string | undefined;
   if (outcome.trace) {
     tracePath = a.out ?? join('results', `${basename(a.scenario).replace(/\.ya?ml$/, '')}.trace.json`);

@@ -1,6 +1,6 @@
 // How much of the machine a run may use: worker threads and the visited table's memory.
 // Every default is here: workers, one per core; memory, half of what is free at start,
-// at most 4 GiB (the table's largest size).
+// at most 4 GiB (more with --memory, up to 16 GiB: the table's largest size is 8 GiB).
 
 import { availableParallelism, freemem } from 'node:os';
 import { InputError } from './run.js';
@@ -31,8 +31,8 @@ export function memoryOption(v: string | undefined): number {
   const m = /^(\d+(?:\.\d+)?)\s*([KMG]i?B?)?$/i.exec(v.trim());
   const unit = m?.[2]?.[0]?.toUpperCase();
   const bytes = m ? Number(m[1]) * (unit === 'G' ? GiB : unit === 'M' ? 2 ** 20 : unit === 'K' ? 1024 : 1) : NaN;
-  if (!Number.isFinite(bytes) || bytes < 2 ** 20 || bytes > 4 * GiB)
-    throw new InputError(`ptmc: --memory: must be a size from 1M to 4G, e.g. 512M or 2G (got ${v})`);
+  if (!Number.isFinite(bytes) || bytes < 2 ** 20 || bytes > 16 * GiB)
+    throw new InputError(`ptmc: --memory: must be a size from 1M to 16G, e.g. 512M or 2G (got ${v})`);
   return Math.floor(bytes);
 }
 

@@ -55,7 +55,7 @@ export interface SharedTable {
 export function createSharedTable(memoryBytes: number): SharedTable {
   let maxLog2 = MIN_LOG2;
   // Growing from 2^k to 2^(k+1) slots touches 1.5 times the final table: keep that in budget.
-  while (maxLog2 < 29 && 2 ** (maxLog2 + 1) * 8 * 1.5 <= memoryBytes) maxLog2++;
+  while (maxLog2 < 30 && 2 ** (maxLog2 + 1) * 8 * 1.5 <= memoryBytes) maxLog2++;
   const control = new SharedArrayBuffer(CONTROL_WORDS * 4);
   const c = new Int32Array(control);
   c[CAP_LOG2] = MIN_LOG2;

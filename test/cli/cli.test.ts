@@ -253,7 +253,7 @@ describe('multi-core: --workers and --memory', () => {
   });
 
   it('bad --workers and --memory: one line, exit 2', () => {
-    for (const [opt, val, msg] of [['--workers', '0', /--workers: must be an integer from 1 to 64/], ['--memory', '12X', /--memory: must be a size from 1M to 4G/]] as const) {
+    for (const [opt, val, msg] of [['--workers', '0', /--workers: must be an integer from 1 to 64/], ['--memory', '12X', /--memory: must be a size from 1M to 16G/]] as const) {
       const r = ptmc('check', 'scenarios/split-lockless-plain.yaml', opt, val);
       expect(r.code).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);
