@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   ]) {
     const l = load(join(root, 'scenarios', `${name}.yaml`));
     const t0 = performance.now();
-    const { result } = await check(l, { reduction: true });
+    const { result } = await check(l, { reduction: true, workers: 1 }); // one core: bench/parallel.ts measures more
     const seconds = (performance.now() - t0) / 1000;
     scenarios.push({
       name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions,
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
   }
   const mutex = load(join(root, 'scenarios/slow/split-mutex.yaml'));
   const t1 = performance.now();
-  const big = (await check(mutex, { reduction: true, maxStates: 200_000 })).result;
+  const big = (await check(mutex, { reduction: true, maxStates: 200_000, workers: 1 })).result;
   const bigSeconds = (performance.now() - t1) / 1000;
   // Memory compaction on and off, on one CPU making a page read-only with no walker, each
   // capped at 20 s: the cost the compaction removes (commit orders nobody can observe).

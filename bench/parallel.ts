@@ -11,7 +11,7 @@ import { writeWhole } from '../src/cli/output.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCENARIO = 'scenarios/split-mutex-sc.yaml';
-const FUZZ = ['fuzz', 'scenarios/split-mutex-sc.yaml', '--runs', '3000', '--seed', '1'];
+const FUZZ = ['fuzz', 'scenarios/split-mutex-sc.yaml', '--runs', '30000', '--seed', '1'];
 
 function ptmc(args: string[]): { code: number; out: string } {
   const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
