@@ -10,7 +10,7 @@ import { wasInterrupted } from './interrupt.js';
 import { formatBytes, type Resources } from './resources.js';
 import { check, load } from './run.js';
 
-export interface CheckArgs extends Overrides, Resources {
+export interface CheckArgs extends Overrides, Partial<Resources> {
   scenario: string;
   maxStates?: number;
   timeout?: number;

@@ -29,6 +29,11 @@ function walksOption(v: string): number | 'unbounded' {
   return n;
 }
 
+/** { key: v } when v is given, else nothing (options are exact: no undefined values). */
+function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V } {
+  return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
+}
+
 function positiveNumber(v: number, option: string): number {
   if (!Number.isFinite(v) || v <= 0) throw new InputError(`ptmc: ${option}: must be a positive number (got ${v})`);
   return v;
@@ -58,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('json', { type: 'boolean', default: false, describe: 'print the summary as one JSON line' })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.trace.json)' }),
     (a) => run(() => runCheck({
-      scenario: a.scenario, reduction: a.reduction, json: a.json, workers: workersOption(a.workers), memoryBytes: memoryOption(a.memory),
+      scenario: a.scenario, reduction: a.reduction, json: a.json, workers: workersOption(a.workers), ...optional('memoryBytes', memoryOption(a.memory)),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
       ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}),
       ...(a.timeout !== undefined ? { timeout: a.timeout } : {}), ...(a.out ? { out: a.out } : {}),
@@ -97,7 +102,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('reduction', { type: 'boolean', default: true })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core)' })
       .option('memory', { type: 'string', describe: 'memory for the visited table (default: half the free memory, at most 4G)' }),
-    (a) => run(() => runTest(a.dir, a.reduction, { workers: workersOption(a.workers), memoryBytes: memoryOption(a.memory) })))
+    (a) => run(() => runTest(a.dir, a.reduction, { workers: workersOption(a.workers), ...optional('memoryBytes', memoryOption(a.memory)) })))
     .command('list [dir]', 'list the scenarios, one line each', (y) => y
       .positional('dir', { type: 'string', default: 'scenarios' }),
     (a) => run(() => runList(a.dir)))

@@ -3,6 +3,7 @@
 // at most 4 GiB (more with --memory, up to 16 GiB: the table's largest size is 8 GiB).
 
 import { availableParallelism, freemem } from 'node:os';
+import { MAX_MEMORY, MIN_MEMORY, parseSize } from '../scenario/size.js';
 import { InputError } from './run.js';
 
 export interface Resources {
@@ -25,13 +26,11 @@ export function workersOption(v: number | undefined): number {
   return v;
 }
 
-/** --memory: bytes, or a number with K, M or G (binary units), e.g. 512M, 2G. */
-export function memoryOption(v: string | undefined): number {
-  if (v === undefined) return DEFAULT_RESOURCES.memoryBytes;
-  const m = /^(\d+(?:\.\d+)?)\s*([KMG]i?B?)?$/i.exec(v.trim());
-  const unit = m?.[2]?.[0]?.toUpperCase();
-  const bytes = m ? Number(m[1]) * (unit === 'G' ? GiB : unit === 'M' ? 2 ** 20 : unit === 'K' ? 1024 : 1) : NaN;
-  if (!Number.isFinite(bytes) || bytes < 2 ** 20 || bytes > 16 * GiB)
+/** --memory: bytes, or a number with K, M or G (binary units), e.g. 512M, 2G; undefined if not given. */
+export function memoryOption(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const bytes = parseSize(v);
+  if (bytes === null || bytes < MIN_MEMORY || bytes > MAX_MEMORY)
     throw new InputError(`ptmc: --memory: must be a size from 1M to 16G, e.g. 512M or 2G (got ${v})`);
   return Math.floor(bytes);
 }

@@ -18,6 +18,7 @@ import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
 import { DEFAULT_RESOURCES, type Resources } from './resources.js';
+import { parseSize } from '../scenario/size.js';
 import { scenarioSource } from './scenarioSource.js';
 
 /** A mistake in what the user gave us: printed as is, exit status 2. */
@@ -36,7 +37,7 @@ export interface Loaded {
   path: string;
   built: BuiltScenario;
   session: Session;
-  cutoffs: { maxStates?: number; maxDepth?: number; timeout?: number };
+  cutoffs: { maxStates?: number; maxDepth?: number; timeout?: number; memory?: string | number };
 }
 
 export function load(path: string, over: Overrides = {}): Loaded {
@@ -79,7 +80,7 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   try {
     result = await checkParallel({ session: l.session, reduction: red }, source, {
       workers: o.workers ?? DEFAULT_RESOURCES.workers,
-      memoryBytes: o.memoryBytes ?? DEFAULT_RESOURCES.memoryBytes,
+      memoryBytes: o.memoryBytes ?? (l.cutoffs.memory !== undefined ? parseSize(l.cutoffs.memory)! : DEFAULT_RESOURCES.memoryBytes),
       ...(o.handoffAfter !== undefined ? { handoffAfter: o.handoffAfter } : {}),
       ...(maxStates !== undefined ? { maxStates } : {}),
       ...(maxDepth !== undefined ? { maxDepth } : {}),

@@ -15,7 +15,7 @@ export function scenarioFiles(dir: string): string[] {
   }
 }
 
-export async function runTest(dir: string, reduction: boolean, resources: Resources): Promise<number> {
+export async function runTest(dir: string, reduction: boolean, resources: Partial<Resources>): Promise<number> {
   let passed = 0;
   let failed = 0;
   for (const f of scenarioFiles(dir)) {

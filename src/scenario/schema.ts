@@ -2,6 +2,7 @@
 // Defaults are filled later, in build.ts, in one place.
 
 import { z } from 'zod';
+import { MAX_MEMORY, MIN_MEMORY, parseSize } from './size.js';
 
 const int = z.number().int();
 const address = z.union([int.nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/, 'expected a number or hex string')])
@@ -71,6 +72,11 @@ export const scenarioSchema = z.strictObject({
     maxStates: int.positive().optional(),
     maxDepth: int.positive().optional(),
     timeout: z.number().positive().optional(),
+    /** The visited table's memory, e.g. 2G (the same as --memory). */
+    memory: z.union([z.string(), int]).refine((v) => {
+      const n = parseSize(v);
+      return n !== null && n >= MIN_MEMORY && n <= MAX_MEMORY;
+    }, 'expected a size from 1M to 16G, e.g. 512M or 2G').optional(),
   }).default({}),
   expect: z.string().regex(/^(verified|violation: ?[a-z-]+)$/, "expected 'verified' or 'violation: <kind>'"),
 });

@@ -252,6 +252,16 @@ describe('multi-core: --workers and --memory', () => {
     expect(j.workersUsed).toBe(2); // 19,000 states: past the main thread's first 10,000
   });
 
+  it('a scenario bounds the table with cutoffs.memory, checked and placed', () => {
+    const mutex = readFileSync(join(root, 'scenarios/split-mutex-sc.yaml'), 'utf8').replace('../models/', `${root}/models/`);
+    const small = ptmc('check', scenario('mem.yaml', mutex + 'cutoffs: { memory: 1M }\n'), '--workers', '1');
+    expect(small.code).toBe(4); // 1M holds 111,000 states of its 3 million
+    expect(small.out).toMatch(/^INCOMPLETE: cut off at the visited table is full/);
+    const r = ptmc('check', scenario('mem-bad.yaml', GOOD + 'cutoffs: { memory: 12X }\n'));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/mem-bad\.yaml:6:\d+: cutoffs\.memory: expected a size from 1M to 16G/);
+  });
+
   it('bad --workers and --memory: one line, exit 2', () => {
     for (const [opt, val, msg] of [['--workers', '0', /--workers: must be an integer from 1 to 64/], ['--memory', '12X', /--memory: must be a size from 1M to 16G/]] as const) {
       const r = ptmc('check', 'scenarios/split-lockless-plain.yaml', opt, val);
