@@ -60,6 +60,7 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     if (stopWhy !== undefined) return;
     stopWhy = why;
     queue.stop();
+    visited.abort();
   };
   const crashes: string[] = [];
   const settled = await runOnWorkers<CheckTask, WorkerCheckResult>(tasks, () => {

@@ -14,6 +14,9 @@ const BUSY = -0x80000000;
 const LINE = 8; // slots per 64-byte cache line
 const MAX_LINES = 64; // lines probed before a fingerprint counts as unplaceable
 const GROW_AT = 0.5;
+const FOUND = 0;
+const INSERTED = 1;
+const ABSENT = 2;
 /** Fill of the largest table at which the run stops, incomplete. */
 export const MAX_LOAD = 0.85;
 const MIN_LOG2 = 17;
@@ -27,6 +30,7 @@ const ARRIVED = 3;
 const GEN = 4; // bumped by each grow
 const PARTICIPANTS = 5; // threads that must meet at the barrier
 const REHASHING = 6;
+const ABORTED = 7; // the run is stopping: no thread waits at a barrier any more
 const COUNTERS = 16; // per-thread insert counts, each on its own cache line
 const COUNTER_STRIDE = 16;
 const CONTROL_WORDS = COUNTERS + (MAX_WORKERS + 1) * COUNTER_STRIDE;
@@ -113,6 +117,17 @@ export class SharedVisitedSet implements Visited {
   }
 
   add(a: number, b: number): boolean {
+    if (this.probe(a, b, true) !== INSERTED) return false;
+    if ((++this.size & 255) === 0) this.publish();
+    return true;
+  }
+
+  has(a: number, b: number): boolean {
+    return this.probe(a, b, false) === FOUND;
+  }
+
+  /** Look (a, b) up; with `claim`, store it in the first free slot when absent. */
+  private probe(a: number, b: number, claim: boolean): number {
     if (a === EMPTY || a === BUSY) a = a === EMPTY ? 0x5bd1e995 : BUSY + 1;
     const t = this.t;
     let line = (a ^ Math.imul(b, 0x9e3779b1)) & this.lineMask;
@@ -123,39 +138,21 @@ export class SharedVisitedSet implements Visited {
         const i = (base + ((a + k) & (LINE - 1))) * 2;
         let x = Atomics.load(t, i);
         if (x === EMPTY) {
+          if (!claim) return ABSENT;
           x = Atomics.compareExchange(t, i, EMPTY, BUSY);
           if (x === EMPTY) {
             Atomics.store(t, i + 1, b);
             Atomics.store(t, i, a);
-            if ((++this.size & 255) === 0) this.publish();
-            return true;
+            return INSERTED;
           }
         }
         while (x === BUSY) x = Atomics.load(t, i); // another thread is writing lane b
-        if (x === a && Atomics.load(t, i + 1) === b) return false;
+        if (x === a && Atomics.load(t, i + 1) === b) return FOUND;
       }
       line = (line + step) & this.lineMask;
     }
+    if (!claim) return ABSENT;
     throw new TableFull('a fingerprint found no free slot');
-  }
-
-  has(a: number, b: number): boolean {
-    if (a === EMPTY || a === BUSY) a = a === EMPTY ? 0x5bd1e995 : BUSY + 1;
-    const t = this.t;
-    let line = (a ^ Math.imul(b, 0x9e3779b1)) & this.lineMask;
-    const step = (b >>> 3) | 1;
-    for (let n = 0; n < MAX_LINES; n++) {
-      const base = line * LINE;
-      for (let k = 0; k < LINE; k++) {
-        const i = (base + ((a + k) & (LINE - 1))) * 2;
-        let x = Atomics.load(t, i);
-        if (x === EMPTY) return false;
-        while (x === BUSY) x = Atomics.load(t, i);
-        if (x === a && Atomics.load(t, i + 1) === b) return true;
-      }
-      line = (line + step) & this.lineMask;
-    }
-    return false;
   }
 
   /** Publish this thread's count; past half full, ask for a grow (or stop, at the largest size). */
@@ -168,16 +165,17 @@ export class SharedVisitedSet implements Visited {
       if (total > 2 ** log2 * MAX_LOAD) throw new TableFull(`${Math.round(MAX_LOAD * 100)}% of ${(this.maxBytes() / 2 ** 20).toFixed(0)} MiB used`);
       return;
     }
+    if (Atomics.load(this.c, ABORTED)) return;
     Atomics.store(this.c, GROW, 1);
     if (Atomics.load(this.c, PARTICIPANTS) === 1) this.sync();
   }
 
   /** Meet the other threads at a grow barrier if one was asked for. */
   sync(): void {
-    if (Atomics.load(this.c, GROW) === 0) return;
+    if (Atomics.load(this.c, GROW) === 0 || Atomics.load(this.c, ABORTED)) return;
     const gen = Atomics.load(this.c, GEN);
     Atomics.add(this.c, ARRIVED, 1);
-    while (Atomics.load(this.c, GEN) === gen) {
+    while (Atomics.load(this.c, GEN) === gen && !Atomics.load(this.c, ABORTED)) {
       if (Atomics.load(this.c, ARRIVED) >= Atomics.load(this.c, PARTICIPANTS) && Atomics.compareExchange(this.c, REHASHING, 0, 1) === 0) {
         this.rehash();
         Atomics.store(this.c, ARRIVED, 0);
@@ -190,6 +188,15 @@ export class SharedVisitedSet implements Visited {
       Atomics.wait(this.c, GEN, gen, 20);
     }
     this.refresh();
+  }
+
+  /**
+   * The run is stopping (a crash, Ctrl-C, a cut-off): release every barrier. A thread that
+   * died before it could leave() would otherwise hold the others there for ever.
+   */
+  abort(): void {
+    Atomics.store(this.c, ABORTED, 1);
+    Atomics.notify(this.c, GEN);
   }
 
   /** This thread is done with the table: barriers no longer wait for it. */

@@ -50,6 +50,7 @@ export async function runTask(task: CheckTask | FuzzTask): Promise<WorkerCheckRe
     });
   } catch (e) {
     queue.stop(); // the others stop too: the run is incomplete whatever they find
+    visited.abort();
     throw e;
   } finally {
     visited.leave(); // a grow barrier no longer waits for this thread
