@@ -34,6 +34,12 @@ function optional<K extends string, V>(key: K, v: V | undefined): { [P in K]?: V
   return (v === undefined ? {} : { [key]: v }) as { [P in K]?: V };
 }
 
+/** --runs: run numbers are shared by workers in a 32-bit counter. */
+function runsOption(v: number): number {
+  if (!Number.isInteger(v) || v < 1 || v > 2 ** 31 - 1) throw new InputError(`ptmc: --runs: must be an integer from 1 to ${2 ** 31 - 1} (got ${v})`);
+  return v;
+}
+
 function positiveNumber(v: number, option: string): number {
   if (!Number.isFinite(v) || v <= 0) throw new InputError(`ptmc: ${option}: must be a positive number (got ${v})`);
   return v;
@@ -84,7 +90,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
-      scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: positiveInt(a.runs, '--runs', 1),
+      scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: runsOption(a.runs),
       shrink: a.shrink, keepGoing: a.keepGoing, workers: workersOption(a.workers), ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),

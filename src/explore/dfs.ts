@@ -14,7 +14,7 @@ import { NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 import type { Session } from './session.js';
 import { TableFull, type Visited } from './sharedVisited.js';
 import { VisitedSet } from './visitedSet.js';
-import type { Edge, WorkQueue } from './workQueue.js';
+import { edgeFits, type Edge, type WorkQueue } from './workQueue.js';
 
 export interface ExploreOptions {
   reduction?: Reduction;
@@ -117,7 +117,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   const reduction = opts.reduction ?? NO_REDUCTION;
   const maxStates = opts.maxStates ?? Infinity;
   const maxDepth = opts.maxDepth ?? Infinity;
-  const handoffAfter = opts.handoffAfter ?? Infinity;
+  let handoffAfter = opts.handoffAfter ?? Infinity;
   const deadline = opts.timeoutMs === undefined ? Infinity : Date.now() + opts.timeoutMs;
   const t0 = Date.now();
   const visited: Visited = opts.visited ?? new VisitedSet();
@@ -206,7 +206,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     }
     const key = `${a}:${b}`;
     stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b });
-    onStack.add(key);
+    if (!worker) onStack.add(key);
     const depth = prefix.length + stack.length - 1;
     if (depth > res.maxDepth) res.maxDepth = depth;
     return null;
@@ -264,7 +264,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     }
     const top = stack[stack.length - 1]!;
     if (top.next >= top.count) {
-      onStack.delete(top.key);
+      if (!worker) onStack.delete(top.key);
       stack.pop();
       // Its buffer holds the next new state (allocating one per state costs more than the copy).
       if (top.state.length === m.layout.size && spare.length < 64) spare.push(top.state);
@@ -285,8 +285,12 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     }
     if (res.states >= maxStates) return cut(`${maxStates} states`);
     if (res.states >= handoffAfter) {
-      res.handoff = edgesLeft();
-      return finish();
+      const edges = edgesLeft();
+      if (edges.every(edgeFits)) {
+        res.handoff = edges;
+        return finish();
+      }
+      handoffAfter = res.states + 10_000; // a path too deep for the queue's slots: search on, try later
     }
     const i = top.next++;
     const step: Step = { kind: top.actions[i * 4]!, cpu: top.actions[i * 4 + 1]!, arg: top.actions[i * 4 + 2]!, choice: top.actions[i * 4 + 3]! };
@@ -355,7 +359,12 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     for (let n = 0; n < 64; n++) {
       if (xa === a && xb === b) return true;
       if (!reduction.eager(m, driver, x, actor) || actor.kind !== A_PROG) return false;
-      enumerate(m, driver, x, list);
+      try {
+        enumerate(m, driver, x, list);
+      } catch (e) {
+        if (e instanceof CapacityError) return true; // unsure: expand
+        throw e;
+      }
       let mine = 0;
       for (let i = 0; i < list.length; i++) if (list.kind(i) === A_PROG && list.cpu(i) === actor.cpu) mine++;
       if (mine === list.length) return false; // not reduced: fully expanded
@@ -364,8 +373,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       chainFound.length = 0;
       try {
         session.step(x, A_PROG, actor.cpu, 0, 0, chainFound);
-      } catch {
-        return true;
+      } catch (e) {
+        if (e instanceof CapacityError) return true;
+        throw e;
       }
       hashDelta(prev, x, xa, xb, h);
       xa = h[0]!;

@@ -91,6 +91,8 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     if (w.verdict === 'violation' && !res.violation) Object.assign(res, { violation: w.violation, path: w.path });
     if (w.cutoff && w.cutoff !== 'stopped' && res.cutoff === undefined) res.cutoff = w.cutoff;
   }
+  // Never "verified" with work left: the workers ended while edges were still queued.
+  if (!queue.stopped && queue.count > 0) crashes.push(`${queue.count} edges were left unexplored`);
   if (crashes.length) res.cutoff = `${crashes.join('; ')} (an internal error: rerun with --workers 1, and report it)`;
   else if (stopWhy && stopWhy !== 'a worker crashed') res.cutoff ??= stopWhy;
   res.verdict = res.violation ? 'violation' : res.cutoff !== undefined ? 'incomplete' : 'verified';

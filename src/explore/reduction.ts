@@ -13,8 +13,10 @@
 //   a read sees only the newest write: a walk through the old root into a table changed
 //   since is a behaviour no whole walk has (test/explore/reduction.test.ts).
 //
-// C3 (the cycle proviso) is kept by the driver: a state whose eager successor is on the DFS
-// stack is expanded fully.
+// C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose eager
+// successor is on the DFS stack is expanded fully; in a worker of a parallel search, one
+// whose eager CPU step leads to a stored state from which the chain of eager steps leads
+// back (docs/search.md).
 
 import { A_PROG, A_WALK, type CpuDriver } from '../machine/transitions.js';
 import { P_WACTIVE } from '../machine/layout.js';

@@ -31,6 +31,7 @@ const GEN = 4; // bumped by each grow
 const PARTICIPANTS = 5; // threads that must meet at the barrier
 const REHASHING = 6;
 const ABORTED = 7; // the run is stopping: no thread waits at a barrier any more
+const MAX_LOG2 = 8; // the largest size the table may grow to (log2 of its slots)
 const COUNTERS = 16; // per-thread insert counts, each on its own cache line
 const COUNTER_STRIDE = 16;
 const CONTROL_WORDS = COUNTERS + (MAX_WORKERS + 1) * COUNTER_STRIDE;
@@ -64,7 +65,7 @@ export function createSharedTable(memoryBytes: number): SharedTable {
   const c = new Int32Array(control);
   c[CAP_LOG2] = MIN_LOG2;
   c[PARTICIPANTS] = 1;
-  c[COUNTERS - 1] = maxLog2;
+  c[MAX_LOG2] = maxLog2;
   return { control, buffers: [new SharedArrayBuffer(2 ** maxLog2 * 8), new SharedArrayBuffer(2 ** maxLog2 * 8)] };
 }
 
@@ -89,7 +90,7 @@ export class SharedVisitedSet implements Visited {
   constructor(table: SharedTable, private readonly thread = 0) {
     this.c = new Int32Array(table.control);
     this.views = [new Int32Array(table.buffers[0]), new Int32Array(table.buffers[1])];
-    this.maxLog2 = this.c[COUNTERS - 1]!;
+    this.maxLog2 = this.c[MAX_LOG2]!;
     this.t = this.views[0];
     this.size = Atomics.load(this.c, COUNTERS + thread * COUNTER_STRIDE);
     this.refresh();
@@ -102,7 +103,7 @@ export class SharedVisitedSet implements Visited {
     return n;
   }
 
-  /** Bytes of the table now (the buffer it grew from is still touched). */
+  /** Bytes of the table now (the half-size buffer it grew from stays touched too: up to half as much again). */
   bytes(): number {
     return 2 ** Atomics.load(this.c, CAP_LOG2) * 8;
   }
@@ -146,7 +147,11 @@ export class SharedVisitedSet implements Visited {
             return INSERTED;
           }
         }
-        while (x === BUSY) x = Atomics.load(t, i); // another thread is writing lane b
+        while (x === BUSY) {
+          // Another thread is writing lane b; if it died doing so, the run is being stopped.
+          x = Atomics.load(t, i);
+          if (x === BUSY && Atomics.load(this.c, ABORTED)) return FOUND;
+        }
         if (x === a && Atomics.load(t, i + 1) === b) return FOUND;
       }
       line = (line + step) & this.lineMask;

@@ -46,6 +46,11 @@ export function createQueue(stateWords: number, capacity: number, workers: numbe
   };
 }
 
+/** Whether an edge fits a slot: its path no longer than MAX_PATH, every step packable. */
+export function edgeFits(e: Edge): boolean {
+  return e.path.length <= MAX_PATH && stepFits(e.step) && e.path.every(stepFits);
+}
+
 /** Whether a step fits one word: kind 3 bits, cpu 5, arg 8, choice 16. */
 export function stepFits(s: Step): boolean {
   return s.kind <= 7 && s.cpu <= 31 && s.arg <= 255 && s.choice <= 0xffff && s.kind >= 0 && s.cpu >= 0 && s.arg >= 0 && s.choice >= 0;
@@ -87,17 +92,13 @@ export class WorkQueue {
     return Atomics.load(this.ctl, DONE) !== 0;
   }
 
-  /** Push an edge; false if the stack is full or the edge's path does not fit. */
+  /** Push an edge; false if the stack is full, the edge does not fit, or the run stopped. */
   push(e: Edge): boolean {
-    if (e.path.length > MAX_PATH) return false;
-    if (!stepFits(e.step)) return false;
+    if (!edgeFits(e)) return false;
     const step = packStep(e.step);
     const packed = new Int32Array(e.path.length);
-    for (let i = 0; i < e.path.length; i++) {
-      if (!stepFits(e.path[i]!)) return false;
-      packed[i] = packStep(e.path[i]!);
-    }
-    this.lock();
+    for (let i = 0; i < e.path.length; i++) packed[i] = packStep(e.path[i]!);
+    if (!this.lock()) return false;
     const n = this.ctl[COUNT]!;
     if (n >= this.q.capacity) {
       this.unlock();
@@ -117,53 +118,49 @@ export class WorkQueue {
     return true;
   }
 
-  /** Take the newest edge, or null if there is none. */
-  pop(): Edge | null {
-    if (Atomics.load(this.ctl, COUNT) === 0) return null;
-    this.lock();
-    const n = this.ctl[COUNT]!;
-    if (n === 0) {
-      this.unlock();
-      return null;
-    }
-    const o = (n - 1) * this.slotWords;
-    const s = this.slots;
-    const len = s[o + 2]!;
-    const path: Step[] = new Array(len);
-    for (let i = 0; i < len; i++) path[i] = unpackStep(s[o + HEADER + i]!);
-    const e: Edge = {
-      ha: s[o]!, hb: s[o + 1]!, path, step: unpackStep(s[o + 3]!),
-      state: s.slice(o + HEADER + MAX_PATH, o + HEADER + MAX_PATH + this.q.stateWords),
-    };
-    Atomics.store(this.ctl, COUNT, n - 1);
-    this.unlock();
-    return e;
-  }
-
   /**
    * Wait for work as an idle worker: returns an edge, or null when every worker is idle
-   * with nothing queued (the search is over) or the run was stopped.
+   * with nothing queued (the search is over) or the run was stopped. The idle count and the
+   * queue change together under the lock, so "all idle and nothing queued" is one fact:
+   * an idle worker pushes nothing, and one that takes an edge is no longer idle.
    */
   waitForWork(whileWaiting: () => void): Edge | null {
-    Atomics.add(this.ctl, IDLE, 1);
+    if (!this.lock()) return null;
+    this.ctl[IDLE]!++;
+    this.unlock();
     for (;;) {
       whileWaiting();
-      if (this.stopped || this.done) return null;
-      if (Atomics.load(this.ctl, COUNT) > 0) {
-        Atomics.sub(this.ctl, IDLE, 1);
-        const e = this.pop();
-        if (e) return e;
-        Atomics.add(this.ctl, IDLE, 1);
-        continue;
+      if (this.stopped || !this.lock()) return null;
+      const n = this.ctl[COUNT]!;
+      if (n > 0) {
+        const e = this.take(n - 1);
+        Atomics.store(this.ctl, COUNT, n - 1);
+        this.ctl[IDLE]!--;
+        this.unlock();
+        return e;
       }
-      // Idle workers never push: all idle, then nothing queued, means no work is left.
-      if (Atomics.load(this.ctl, IDLE) === this.q.workers && Atomics.load(this.ctl, COUNT) === 0) {
-        Atomics.store(this.ctl, DONE, 1);
+      if (this.ctl[DONE] || this.ctl[IDLE] === this.q.workers) {
+        this.ctl[DONE] = 1;
+        this.unlock();
         Atomics.notify(this.ctl, COUNT);
         return null;
       }
+      this.unlock();
       Atomics.wait(this.ctl, COUNT, 0, 2);
     }
+  }
+
+  /** The edge in slot i (under the lock). */
+  private take(i: number): Edge {
+    const o = i * this.slotWords;
+    const s = this.slots;
+    const len = s[o + 2]!;
+    const path: Step[] = new Array(len);
+    for (let k = 0; k < len; k++) path[k] = unpackStep(s[o + HEADER + k]!);
+    return {
+      ha: s[o]!, hb: s[o + 1]!, path, step: unpackStep(s[o + 3]!),
+      state: s.slice(o + HEADER + MAX_PATH, o + HEADER + MAX_PATH + this.q.stateWords),
+    };
   }
 
   /** A worker's figures for the progress line. */
@@ -187,10 +184,13 @@ export class WorkQueue {
     return { states, transitions, depth };
   }
 
-  private lock(): void {
+  /** Take the lock; false if the run stopped meanwhile (a thread that died holding it). */
+  private lock(): boolean {
     while (Atomics.compareExchange(this.ctl, LOCK, 0, 1) !== 0) {
       // contention is rare (donations happen every few thousand transitions)
+      if (this.stopped) return false;
     }
+    return true;
   }
 
   private unlock(): void {

@@ -7,7 +7,7 @@ import { hashState } from '../machine/hash.js';
 import type { Step } from './choicePath.js';
 import { explore, type ExploreResult } from './dfs.js';
 import { fuzzWorker, type FuzzTask, type FuzzWorkerResult } from './fuzzShare.js';
-import { openSource, type SearchSource } from './searchSource.js';
+import { openSource, type SearchSetup, type SearchSource } from './searchSource.js';
 import { SharedVisitedSet, type SharedTable } from './sharedVisited.js';
 import { WorkQueue, type QueueBuffers } from './workQueue.js';
 
@@ -28,20 +28,15 @@ export interface CheckTask {
 export interface WorkerCheckResult extends Omit<ExploreResult, 'violations' | 'finals' | 'handoff'> {
   violations: [string, { violation: Violation; path: Step[] }][];
   finals: string[];
-  /** Set when the search stopped the others (a violation, a full table). */
-  stoppedOthers: boolean;
 }
 
 export async function runTask(task: CheckTask | FuzzTask): Promise<WorkerCheckResult | FuzzWorkerResult> {
-  const setup = await openSource(task.source);
-  const h = hashState(setup.session.initialState());
-  if (h[0] !== task.initial[0] || h[1] !== task.initial[1])
-    throw new Error('the worker built a different initial state than the main thread (a stale build? run npm run build)');
-  if (task.kind === 'fuzz') return fuzzWorker(setup.session, task);
+  if (task.kind === 'fuzz') return fuzzWorker((await openSetup(task)).session, task);
   const queue = new WorkQueue(task.queue);
   const visited = new SharedVisitedSet(task.table, task.index + 1);
   let r;
   try {
+    const setup = await openSetup(task);
     r = explore(setup.session, {
       reduction: setup.reduction, visited, worker: { queue, index: task.index },
       ...(task.maxDepth !== undefined ? { maxDepth: task.maxDepth } : {}),
@@ -57,8 +52,16 @@ export async function runTask(task: CheckTask | FuzzTask): Promise<WorkerCheckRe
   }
   queue.report(task.index, r.states, r.transitions, 0);
   // A violation (unless collecting every kind) or a full table ends the whole search.
-  const stoppedOthers = (r.verdict === 'violation' && !task.keepGoing) || (r.cutoff !== undefined && r.cutoff.startsWith('the visited table is full'));
-  if (stoppedOthers) queue.stop();
+  if ((r.verdict === 'violation' && !task.keepGoing) || r.cutoff?.startsWith('the visited table is full')) queue.stop();
   const { violations, finals, handoff: _h, ...rest } = r;
-  return { ...rest, violations: [...violations], finals: [...finals], stoppedOthers };
+  return { ...rest, violations: [...violations], finals: [...finals] };
+}
+
+/** Build the search and check that it is the main thread's. */
+async function openSetup(task: CheckTask | FuzzTask): Promise<SearchSetup> {
+  const setup = await openSource(task.source);
+  const h = hashState(setup.session.initialState());
+  if (h[0] !== task.initial[0] || h[1] !== task.initial[1])
+    throw new Error('the worker built a different initial state than the main thread (a stale build? run npm run build)');
+  return setup;
 }

@@ -220,7 +220,7 @@ describe('ptmc fuzz and ptmc shrink', () => {
   it('a bad option value is one line, exit 2', () => {
     const r = ptmc('fuzz', 'scenarios/split-lockless-plain.yaml', '--runs', '0');
     expect(r.code).toBe(2);
-    expect(r.err.trim()).toBe('ptmc: --runs: must be an integer from 1 to 4294967295 (got 0)');
+    expect(r.err.trim()).toBe('ptmc: --runs: must be an integer from 1 to 2147483647 (got 0)');
   });
 });
 
