@@ -89,7 +89,8 @@ describe('parallel check on random programs', () => {
 
   it('a worker that crashes ends the run incomplete, naming it, and the others stop', async () => {
     const program = [[{ op: 'store' as const, loc: { pa: 0x20000 }, val: 1n }, { op: 'dmb' as const, kind: 1 }], [{ op: 'load' as const, loc: { pa: 0x20000 }, dst: 0 }]];
-    const r = await onRandom({ program, reduction: true, crashAfter: 2 }, { ...PAR, keepGoing: false });
+    const arg: RandomArg = { program, reduction: true };
+    const r = await checkParallel(randomSetup(arg), randomSource({ ...arg, crashAfter: 2 }), { ...PAR, keepGoing: false });
     expect(r.verdict).toBe('incomplete');
     expect(r.cutoff).toMatch(/worker \d crashed: injected crash/);
   });

@@ -1,7 +1,6 @@
 // Search sources for the parallel tests: workers import this file (compiled to dist/ by
 // tsc, see tsconfig.json) to build the same random-program search as the test's thread.
 
-import { isMainThread } from 'node:worker_threads';
 import { eagerSteps, NO_REDUCTION } from '../../src/explore/reduction.js';
 import { compiledUrl, type SearchSetup, type SearchSource } from '../../src/explore/searchSource.js';
 import type { Machine } from '../../src/machine/machine.js';
@@ -12,7 +11,7 @@ export interface RandomArg {
   program: Program;
   reduction: boolean;
   memoryModel?: 'relaxed' | 'sc';
-  /** In a worker thread, throw from the n-th step (a crash to contain). */
+  /** Throw from the n-th step (a crash to contain: given to the workers' source only). */
   crashAfter?: number;
   /** Wrong on purpose: loads taken as local steps (the test of the test). */
   wrongLoads?: boolean;
@@ -20,7 +19,7 @@ export interface RandomArg {
 
 export function randomSetup(arg: RandomArg): SearchSetup {
   const { session, driver } = randomSession(arg.program, true, arg.memoryModel ? { memoryModel: arg.memoryModel } : {});
-  if (arg.crashAfter !== undefined && !isMainThread) {
+  if (arg.crashAfter !== undefined) {
     const step = session.step.bind(session);
     let n = 0;
     session.step = (...a) => {
