@@ -1,0 +1,80 @@
+/*
+ * Seed 000, "arm64: mm: rework page table creation" (Mark Rutland, 2016): the kernel builds
+ * an entirely new set of kernel tables with page-level boundaries and installs them in TTBR1
+ * while the early tables, which map the same VAs with blocks, may still be cached. Switching
+ * directly lets the block's TLB entry sit beside the pages' (a TLB conflict without
+ * FEAT_BBM); the series' sequence goes through the reserved TTBR1 and a local TLB
+ * invalidate first (cpu_replace_ttbr1, from idmap_cpu_replace_ttbr1).
+ *
+ * Not kernel code: written for ptmc after the series' description, over the prelude's
+ * helpers. The tables are built by physical address (the series' FIX_* mappings are not
+ * modelled: model code reads and writes tables untranslated).
+ */
+
+/* New tables mapping [0, size) VA == PA with pages; returns the new root's physical address. */
+phys_addr_t build_page_tables(unsigned long size)
+{
+	phys_addr_t root = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+	unsigned long addr;
+
+	for (addr = 0; addr < size; addr += PMD_SIZE) {
+		pud_t *pudp = (pud_t *)phys_to_virt(root) + pud_index(addr);
+		pmd_t *pmdp;
+		pte_t *ptep;
+		phys_addr_t pte_phys;
+		int i;
+
+		if (pud_none(READ_ONCE(*pudp)))
+			__pud_populate(pudp, pagetable_alloc(GFP_PGTABLE_KERNEL, 0), PUD_TYPE_TABLE | PUD_TABLE_AF | PUD_TABLE_UXN);
+		pmdp = pmd_offset(pudp, addr);
+		pte_phys = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+		ptep = (pte_t *)phys_to_virt(pte_phys);
+		for (i = 0; i < PTRS_PER_PTE; i++)
+			__set_pte(ptep + i, pfn_pte((addr >> PAGE_SHIFT) + i, PAGE_KERNEL));
+		__pmd_populate(pmdp, pte_phys, PMD_TYPE_TABLE | PMD_TABLE_AF | PMD_TABLE_UXN);
+	}
+	return root;
+}
+
+/* Switch straight from the early tables to the new ones (what the series must not do). */
+void switch_ttbr1_direct(unsigned long size)
+{
+	phys_addr_t root = build_page_tables(size);
+
+	dsb(ishst);
+	write_sysreg(root, ttbr1_el1);
+	isb();
+}
+
+/* The series' sequence: reserved TTBR1, isb, local TLB invalidate, dsb, new TTBR1, isb. */
+void switch_ttbr1_safe(unsigned long size)
+{
+	phys_addr_t root = build_page_tables(size);
+
+	dsb(ishst);
+	cpu_replace_ttbr1(root, 0);
+}
+
+/*
+ * create_mapping() over live tables: the series makes __create_pgd_mapping() BUG() when it
+ * would change a live entry's output address ("creating overlapping entries"). Here the
+ * entry is changed in place, as the old code did, or with a break first.
+ */
+void remap_live_page(unsigned long addr, phys_addr_t pa)
+{
+	pmd_t *pmdp = pmd_offset(pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr), addr);
+	pte_t *ptep = pte_offset_kernel(pmdp, addr);
+
+	__set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
+}
+
+void remap_live_page_bbm(unsigned long addr, phys_addr_t pa)
+{
+	pmd_t *pmdp = pmd_offset(pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr), addr);
+	pte_t *ptep = pte_offset_kernel(pmdp, addr);
+
+	__set_pte(ptep, __pte(0));
+	dsb(ishst);
+	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	__set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
+}
