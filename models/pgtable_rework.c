@@ -78,3 +78,46 @@ void remap_live_page_bbm(unsigned long addr, phys_addr_t pa)
 	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
 	__set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
 }
+
+/*
+ * KASAN's early shadow (kasan_init() as the series leaves it): the shadow region is first
+ * mapped by early tables, then replaced by real shadow mappings while the kernel runs on
+ * it. Edited in place, the live root entry changes from a block to a table of pages at
+ * other addresses. The series copies the root (tmp_pg_dir), switches TTBR1 to the copy,
+ * edits the original (no longer live), and switches back.
+ */
+static void populate_shadow(pud_t *pudp, phys_addr_t shadow)
+{
+	phys_addr_t pmd_phys = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+	pmd_t *pmdp = (pmd_t *)phys_to_virt(pmd_phys);
+	int i;
+
+	for (i = 0; i < PTRS_PER_PMD; i++)
+		set_pmd(pmdp + i, pfn_pmd((shadow >> PAGE_SHIFT) + i * (PMD_SIZE >> PAGE_SHIFT), __pgprot(PROT_SECT_NORMAL)));
+	dsb(ishst);
+	__pud_populate(pudp, pmd_phys, PUD_TYPE_TABLE | PUD_TABLE_AF | PUD_TABLE_UXN);
+}
+
+void kasan_init_in_place(unsigned long addr, phys_addr_t shadow)
+{
+	populate_shadow(pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr), shadow);
+	dsb(ishst);
+	isb();
+}
+
+void kasan_init_via_copy(unsigned long addr, phys_addr_t shadow)
+{
+	phys_addr_t tmp = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+	pud_t *pudp = pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr);
+	int i;
+
+	for (i = 0; i < PTRS_PER_PUD; i++)	/* memcpy(tmp_pg_dir, swapper_pg_dir, ...) */
+		WRITE_ONCE(*((pud_t *)phys_to_virt(tmp) + i), READ_ONCE(*((pud_t *)swapper_pg_dir + i)));
+	dsb(ishst);
+	cpu_replace_ttbr1(tmp, 0);
+	pud_clear(pudp);			/* clear_pgds() on the original, now not live */
+	populate_shadow(pudp, shadow);
+	dsb(ishst);
+	cpu_replace_ttbr1(swapper_pg_dir, 0);
+	pagetable_free(tmp);			/* the kernel's tmp_pg_dir is static */
+}
