@@ -96,13 +96,28 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
       : `__ptmc_read_va(0x${va.toString(16)});`);
     return Array.from({ length: c.repeat }, () => vas.map(access).join(' ')).join(' ');
   });
-  const probeVas = sc.walkers.vas ?? [...new Set([...touched, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])].sort((a, b) => a - b);
-  for (const v of [...probeVas, ...sc.check.mapped.map((e) => e.va), ...sc.check.never])
+  // never: a number is a TTBR1 VA; { va, ttbr: 0 } one walked through TTBR0.
+  const never = sc.check.never.map((n) => (typeof n === 'number' ? { va: n, ttbr: 1 as const } : n));
+  const never1 = never.filter((n) => n.ttbr === 1).map((n) => n.va);
+  const probeVas = sc.walkers.vas ?? [...new Set([...touched, ...sc.check.mapped.map((e) => e.va), ...never1])].sort((a, b) => a - b);
+  for (const v of [...probeVas, ...sc.check.mapped.map((e) => e.va), ...never1])
     if (!probeVas.includes(v)) probeVas.push(v);
+  const ttbr0Vas = [...sc.walkers.ttbr0];
+  for (const n of never) if (n.ttbr === 0 && !ttbr0Vas.includes(n.va)) ttbr0Vas.push(n.va);
+  ttbr0Vas.forEach((va, i) => {
+    if (va >= vaLimit) throw new ConfigError(`walkers.ttbr0.${i}: 0x${va.toString(16)} is outside the ${g.vaBits}-bit VA space`);
+  });
+  const probes = [...probeVas.map((va) => ({ va, ttbr: 1 as const })), ...ttbr0Vas.map((va) => ({ va, ttbr: 0 as const }))];
   const cpus = sc.cpus.length;
   const walkerCpus = sc.walkers.cpus ?? [...Array(cpus).keys()];
   walkerCpus.forEach((c, i) => {
     if (c >= cpus) throw new ConfigError(`walkers.cpus.${i}: there is no CPU${c} (the scenario has ${cpus})`);
+  });
+  // Named pages after the tables: the model sees each as a #define of its physical address.
+  const pageFrames = sc.init.pages.map((p, i) => {
+    if (p.content.length > g.entries) throw new ConfigError(`init.pages.${i}.content: ${p.content.length} values for a page of ${g.entries} entries`);
+    frames.push([...p.content]);
+    return frames.length - 1;
   });
   const used = frames.length;
   const walks = over.walks ?? sc.walkers.walks;
@@ -110,10 +125,10 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     geometry: m.geometry,
     cpus,
     frames: m.frames ?? used + 2 * cpus + (sc.init.run !== undefined ? 4 : 0),
-    probes: probeVas.map((va) => ({ va })),
+    probes,
     ttbr1: 0,
     ...walkOptions(walks),
-    walkers: Array.from({ length: cpus }, (_, c) => probeVas.map(() => walkerCpus.includes(c))),
+    walkers: Array.from({ length: cpus }, (_, c) => probes.map(() => walkerCpus.includes(c))),
     bbm: over.bbm ?? m.bbm,
     memoryModel: over.memoryModel ?? m.memoryModel,
     allocFailure: m.allocFailure,
@@ -130,14 +145,15 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   options.framePfnBase = pfnBase;
   const framePa = (f: number): bigint => BigInt((pfnBase + f) * 4096);
   options.frameInit = Object.fromEntries(frames.map((content, f) => [f, {
-    init: 'zero' as const,
+    init: pageFrames.includes(f) ? sc.init.pages[pageFrames.indexOf(f)]!.init : 'zero' as const,
     content: Array.from({ length: g.entries }, (_, i) => {
       const v = content[i] ?? 0n;
       return v < 0n ? framePa(Number(-1n - v)) | 3n : v; // a table descriptor (PMD_TYPE_TABLE)
     }),
   }]));
+  const pageDefines = Object.fromEntries(sc.init.pages.map((p, i) => [p.name, `0x${framePa(pageFrames[i]!).toString(16)}UL`]));
   const spec = {
-    files: modelFiles, defines: sc.model.defines, cpus: cpuText,
+    files: modelFiles, defines: { ...pageDefines, ...sc.model.defines }, cpus: cpuText,
     ...(sc.check.final !== undefined ? { final: sc.check.final } : {}),
     ...(sc.init.run !== undefined ? { init: sc.init.run } : {}),
   };
@@ -150,11 +166,11 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     ...(sc.check.mapped.length || sc.check.never.length ? ['translation' as const] : []),
     ...(sc.check.final !== undefined ? ['final' as const] : []),
   ];
-  const probeOf = (va: number): number => probeVas.indexOf(va);
+  const probeOf = (va: number, ttbr: 0 | 1 = 1): number => probes.findIndex((p) => p.va === va && p.ttbr === ttbr);
   const props = makeProperties(cfg, names, {
     translation: {
       mapped: sc.check.mapped.map((e) => ({ probe: probeOf(e.va), pa: e.pa, ...(e.writable !== undefined ? { writable: e.writable } : {}) })),
-      never: sc.check.never.map(probeOf),
+      never: never.map((n) => probeOf(n.va, n.ttbr)),
     },
   });
   const driver = new KernelDriver(program, cfg.cpus, program.named![INIT_FUNCTION] ?? -1);
@@ -165,7 +181,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   }
   const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
   const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
-    `${cfg.unboundedWalks ? 'unbounded walks' : `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'}`} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probeVas.map((v) => '0x' + v.toString(16)).join(', ')}`;
+    `${cfg.unboundedWalks ? 'unbounded walks' : `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'}`} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probes.map((p) => `0x${p.va.toString(16)}${p.ttbr === 0 ? ' (TTBR0)' : ''}`).join(', ')}`;
   // Every file the model read (the prelude and #includes too): a trace is stale if any changed.
   return { cfg, driver, props, modelFiles: files, expect, parameters };
 }

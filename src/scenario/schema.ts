@@ -8,6 +8,12 @@ const int = z.number().int();
 const address = z.union([int.nonnegative(), z.string().regex(/^(0x[0-9a-fA-F]+|\d+)$/, 'expected a number or hex string')])
   .transform((v) => (typeof v === 'string' ? Number(v) : v));
 
+/** A 64-bit descriptor value: a number up to 2^53, or a quoted hex string for the rest. */
+const descriptor = z.union([
+  z.number().refine((v) => Number.isSafeInteger(v) && v >= 0, 'a 64-bit value must be quoted, e.g. "0x0068000000030701"'),
+  z.string().regex(/^0x[0-9a-fA-F]{1,16}$/, 'expected a hex string of up to 16 digits'),
+]).transform((v) => BigInt(v));
+
 export const PROPERTY_NAMES = [
   'tlb-conflict', 'tlb-conflict-abort', 'bbm', 'torn-walk', 'walk-after-free', 'translation', 'leak',
   'assert', 'model-error', 'deadlock', 'final',
@@ -52,19 +58,32 @@ export const scenarioSchema = z.strictObject({
   }).default({ profile: 'arm64', geometry: {}, bbm: '2-noabort', memoryModel: 'relaxed', allocFailure: false }),
   init: z.strictObject({
     map: z.array(mapping).default([]),
+    /**
+     * Pages in use from the start, named for the model (a #define of the page's physical
+     * address): `junk` holds descriptor-looking garbage, `zero` zeroes; `content` sets the
+     * first entries.
+     */
+    pages: z.array(z.strictObject({
+      name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a C identifier'),
+      init: z.enum(['junk', 'zero']).default('junk'),
+      content: z.array(descriptor).default([]),
+    })).default([]),
     /** Kernel-C statements run on CPU0 before the CPUs start; all CPUs see what they did. */
     run: z.string().min(1).optional(),
-  }).default({ map: [] }),
+  }).default({ map: [], pages: [] }),
   cpus: z.array(cpu).min(1).max(8),
   walkers: z.strictObject({
     vas: z.array(address).optional(),
     cpus: z.array(int.nonnegative()).optional(),
     walks: z.union([int.min(0).max(16), z.literal('unbounded')]).default(1),
-  }).default({ walks: 1 }),
+    /** VAs walked through TTBR0 (the others go through TTBR1, where the linear map is). */
+    ttbr0: z.array(address).default([]),
+  }).default({ walks: 1, ttbr0: [] }),
   check: z.strictObject({
     properties: z.array(z.enum(PROPERTY_NAMES)).optional(),
     mapped: z.array(z.strictObject({ va: address, pa: address, writable: z.boolean().optional() })).default([]),
-    never: z.array(address).default([]),
+    /** VAs that must never translate: a number (through TTBR1), or { va, ttbr: 0 }. */
+    never: z.array(z.union([address, z.strictObject({ va: address, ttbr: z.union([z.literal(0), z.literal(1)]) })])).default([]),
     /** A kernel-C expression over the end state that must be true (the `final` property). */
     final: z.string().min(1).optional(),
   }).default({ mapped: [], never: [] }),

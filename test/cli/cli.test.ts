@@ -122,6 +122,10 @@ describe('bad input: one line, exit 2', () => {
   it('a CPU calling a function the model does not define', () =>
     bad(['check', scenario('fn.yaml', GOOD.replace('set_memory_ro(0x1000, 1);', 'set_memory_rw(0x1000, 1);'))], /fn\.yaml: cpus\.0: error PT3008: call to 'set_memory_rw'/));
   it('a probe outside the VA space', () => bad(['check', scenario('va.yaml', GOOD + 'walkers: { vas: [0x40000000] }\n')], /machine\.probes\.0\.va: 0x40000000 is outside/));
+  it('a page with a name that is not a C identifier', () =>
+    bad(['check', scenario('page.yaml', GOOD.replace('init: {', 'init: { pages: [ { name: 2zero } ],'))], /page\.yaml:3:\d+: init\.pages\.0\.name: expected a C identifier/));
+  it('an unquoted 64-bit page value', () =>
+    bad(['check', scenario('page64.yaml', GOOD.replace('init: {', 'init: { pages: [ { name: zp, content: [0x0068000000030701] } ],'))], /init\.pages\.0\.content\.0: a 64-bit value must be quoted/));
   it('an unknown option', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--frobnicate'], /Unknown argument: frobnicate/));
   it('a bad --walks', () => bad(['check', 'scenarios/split-lockless-plain.yaml', '--walks', 'lots'], /--walks: must be an integer from 0 to 16 or 'unbounded'/));
   it('unbounded walks under sc', () => bad(['check', 'scenarios/repaint-ends.yaml', '--walks', 'unbounded'], /repaint-ends\.yaml: machine: unbounded walks need relaxed memory/));
