@@ -63,3 +63,54 @@ int repaint_by_ends(unsigned long start, unsigned long end)
 		ret = split_leaf_mapping(end);
 	return ret;
 }
+
+/* The leaf descriptor that maps addr under the tables rooted at root (0 if none). */
+static unsigned long root_leaf(unsigned long root, unsigned long addr)
+{
+	pud_t *pudp = pud_offset(p4d_offset((pgd_t *)phys_to_virt(root) + pgd_index(addr), addr), addr);
+	pud_t pud = pudp_get(pudp);
+	pmd_t *pmdp;
+	pmd_t pmd;
+
+	if (!pud_present(pud) || pud_leaf(pud))
+		return pud_val(pud);
+	pmdp = pmd_offset(pudp, addr);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_present(pmd) || pmd_leaf(pmd))
+		return pmd_val(pmd);
+	return pte_val(__ptep_get(pte_offset_kernel(pmdp, addr)));
+}
+
+/*
+ * Whether the tables at copy translate every page of [start, end) like the live linear map
+ * (TTBR1's tables), except that with mkwrite every leaf is writable, and with mkvalid
+ * every present-but-invalid PTE is valid: same output address, same attributes otherwise.
+ */
+int same_translation(unsigned long copy, unsigned long start, unsigned long end, int mkwrite, int mkvalid)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned long a = root_leaf(swapper_pg_dir, addr);
+		unsigned long b = root_leaf(copy, addr);
+
+		if (mkvalid && pte_present_invalid(__pte(a)))
+			a |= PTE_VALID;
+		if (!pte_valid(__pte(a))) {
+			if (pte_valid(__pte(b)))
+				return 0;	/* the copy maps what the original does not */
+			continue;
+		}
+		if (!pte_valid(__pte(b)))
+			return 0;
+		if (mkwrite) {
+			if (b & PTE_RDONLY)
+				return 0;	/* must be writable */
+			a &= ~PTE_RDONLY;
+			a |= b & PTE_WRITE;
+		}
+		if (a != b)
+			return 0;	/* output address or attributes differ */
+	}
+	return 1;
+}
