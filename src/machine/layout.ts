@@ -9,8 +9,7 @@
 //        +0  vR vW vFloor vDsb vCse vTlbi        views (timestamps), see memory.ts
 //        +6  epoch lazy lazyPending tlbiOut tlbiOutLocal
 //        +11 ttbr0 ttbr1 ttbr0Pending ttbr1Pending   frame index + 1, 0 = none
-//        +15 pendingView0 pendingView1               dsb view when the pending root was written
-//        +17 sbCount, SB x (loc, lo, hi, epoch, flags)
+//        +15 sbCount, SB x (loc, lo, hi, epoch, flags)
 //            tqCount, TQ x (kind, region, vaPage, issuer, view)       TLBIs to complete here
 //            tlbCount, TLB x (region, vaBase, sizeLog2, oaBase, attrs, level)   sorted
 //            wcCount, WC x (region, level, prefix, frame, attrs, view)           sorted
@@ -39,9 +38,7 @@ export const C_TLBI_OUT = 9;
 export const C_TLBI_OUT_LOCAL = 10;
 export const C_TTBR = 11; // + region
 export const C_TTBR_PENDING = 13; // + region
-/** + region: the CPU's dsb view when it wrote the pending root (walks from it read no older). */
-export const C_TTBR_PENDING_VIEW = 15;
-const C_FIXED = 17;
+const C_FIXED = 15;
 
 export const MEM_ENTRY = 4; // lo, hi, ts, flags
 export const SB_ENTRY = 5;
@@ -146,7 +143,7 @@ export class Layout {
       const b = this.cpuBase + c * this.cpuStride;
       exact.push(b + C_VDSB);
       for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * this.probeStride + P_EARLY_FLOOR);
-      for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI, C_TTBR_PENDING_VIEW, C_TTBR_PENDING_VIEW + 1]) views.push(b + o);
+      for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
       for (let l = 0; l < this.locs; l++) views.push(b + this.cCoh + l);

@@ -4,18 +4,14 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import { dsb, dsbEnabled, DSB_ST, isbCore, sbCount } from './cpu.js';
-import { C_VR, C_VW, C_VDSB, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, C_TTBR_PENDING_VIEW, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT } from './layout.js';
+import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT } from './layout.js';
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
 import { cutWalk, walkerBase } from './walk.js';
 
 /** write_sysreg(v, ttbrN_el1): takes effect at the CPU's next isb; walks until then may use either. */
 export function writeTtbr(m: Machine, s: Int32Array, cpu: number, region: number, frame: number): void {
-  const c = m.layout.cpu(cpu);
-  s[c + C_TTBR_PENDING + region] = frame + 2;
-  // The write executes after the CPU's earlier dsb completed: a walk from the new root sees
-  // what that dsb made complete (an isb is not needed for that).
-  s[c + C_TTBR_PENDING_VIEW + region] = s[c + C_VDSB]!;
+  s[m.layout.cpu(cpu) + C_TTBR_PENDING + region] = frame + 2;
   // A walk in flight may have started from the pending root this write replaces; it could
   // as well have finished before the write, so it is cut (as at an isb).
   for (let p = 0; p < m.layout.probes; p++) {
@@ -35,7 +31,6 @@ export function isb(m: Machine, s: Int32Array, cpu: number): void {
     if (p !== 0) {
       s[c + C_TTBR + r] = p - 1;
       s[c + C_TTBR_PENDING + r] = 0;
-      s[c + C_TTBR_PENDING_VIEW + r] = 0;
     }
   }
   for (let p = 0; p < m.layout.probes; p++) {

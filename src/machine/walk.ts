@@ -7,7 +7,7 @@
 import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
 import { Ev } from './events.js';
 import {
-  C_TTBR, C_TTBR_PENDING, C_TTBR_PENDING_VIEW, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
+  C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
   P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
@@ -38,7 +38,7 @@ export function startOptions(m: Machine, s: Int32Array, cpu: number, region: num
     out[4] = pend - 2;
     out[5] = root;
     out[6] = 0;
-    out[7] = s[c + C_TTBR_PENDING_VIEW + region]!;
+    out[7] = 0;
     n = 2;
   }
   const wb = wcBase(m, cpu);
