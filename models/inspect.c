@@ -64,37 +64,46 @@ int repaint_by_ends(unsigned long start, unsigned long end)
 	return ret;
 }
 
-/* The leaf descriptor that maps addr under the tables rooted at root (0 if none). */
-static unsigned long root_leaf(unsigned long root, unsigned long addr)
+/*
+ * The walk of addr under the tables rooted at root: the leaf descriptor (or the invalid
+ * entry that ends it) if want_level is 0, else its level (1 PUD, 2 PMD, 3 PTE).
+ */
+static unsigned long root_walk(unsigned long root, unsigned long addr, int want_level)
 {
 	pud_t *pudp = pud_offset(p4d_offset((pgd_t *)phys_to_virt(root) + pgd_index(addr), addr), addr);
 	pud_t pud = pudp_get(pudp);
 	pmd_t *pmdp;
 	pmd_t pmd;
 
-	if (!pud_present(pud) || pud_leaf(pud))
-		return pud_val(pud);
+	if (pud_none(pud) || !pud_table(pud))
+		return want_level ? 1 : pud_val(pud);
 	pmdp = pmd_offset(pudp, addr);
 	pmd = pmdp_get(pmdp);
-	if (!pmd_present(pmd) || pmd_leaf(pmd))
-		return pmd_val(pmd);
-	return pte_val(__ptep_get(pte_offset_kernel(pmdp, addr)));
+	if (pmd_none(pmd) || !pmd_table(pmd))
+		return want_level ? 2 : pmd_val(pmd);
+	return want_level ? 3 : pte_val(__ptep_get(pte_offset_kernel(pmdp, addr)));
 }
 
 /*
  * Whether the tables at copy translate every page of [start, end) like the live linear map
- * (TTBR1's tables), except that with mkwrite every leaf is writable, and with mkvalid
- * every present-but-invalid PTE is valid: same output address, same attributes otherwise.
+ * (TTBR1's tables): the same leaf at the same level, so the same output address and
+ * attributes, except that with mkwrite every leaf is writable, and with mkvalid every
+ * invalid but non-empty PTE (debug_pagealloc's unmapped pages) is valid. Table-level
+ * attributes (APTable, PXNTable, ...) are not compared.
  */
 int same_translation(unsigned long copy, unsigned long start, unsigned long end, int mkwrite, int mkvalid)
 {
 	unsigned long addr;
 
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		unsigned long a = root_leaf(swapper_pg_dir, addr);
-		unsigned long b = root_leaf(copy, addr);
+		unsigned long la = root_walk(swapper_pg_dir, addr, 1);
+		unsigned long lb = root_walk(copy, addr, 1);
+		unsigned long a = root_walk(swapper_pg_dir, addr, 0);
+		unsigned long b = root_walk(copy, addr, 0);
 
-		if (mkvalid && pte_present_invalid(__pte(a)))
+		if (la != lb)
+			return 0;	/* a different size: a different output address somewhere */
+		if (mkvalid && la == 3 && a && !pte_valid(__pte(a)))
 			a |= PTE_VALID;
 		if (!pte_valid(__pte(a))) {
 			if (pte_valid(__pte(b)))

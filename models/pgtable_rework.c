@@ -121,3 +121,32 @@ void kasan_init_via_copy(unsigned long addr, phys_addr_t shadow)
 	cpu_replace_ttbr1(swapper_pg_dir, 0);
 	pagetable_free(tmp);			/* the kernel's tmp_pg_dir is static */
 }
+
+/*
+ * kasan_init() before the series: the same copy, but switched with cpu_set_ttbr1() and
+ * flush_tlb_all() afterwards. Switching back to the edited tables while the early block
+ * may still be in the TLB is the conflict the series' cpu_replace_ttbr1() avoids.
+ */
+static void cpu_set_ttbr1_then_flush(phys_addr_t root)
+{
+	write_sysreg(root, ttbr1_el1);
+	isb();
+	flush_tlb_all();
+}
+
+void kasan_init_via_copy_direct(unsigned long addr, phys_addr_t shadow)
+{
+	phys_addr_t tmp = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+	pud_t *pudp = pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr);
+	int i;
+
+	for (i = 0; i < PTRS_PER_PUD; i++)
+		WRITE_ONCE(*((pud_t *)phys_to_virt(tmp) + i), READ_ONCE(*((pud_t *)swapper_pg_dir + i)));
+	dsb(ishst);
+	cpu_set_ttbr1_then_flush(tmp);
+	pud_clear(pudp);
+	populate_shadow(pudp, shadow);
+	dsb(ishst);
+	cpu_set_ttbr1_then_flush(swapper_pg_dir);
+	pagetable_free(tmp);
+}

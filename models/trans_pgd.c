@@ -1,17 +1,17 @@
 /*
  * Seed 001, "arm64, mm: transitional tables" (Pavel Tatashin, 2019): kexec and hibernate
  * copy the linear map into tables allocated from a safe place, with flags that change the
- * copy: TRANS_MKWRITE clears the read-only bit of every leaf, TRANS_MKVALID makes
- * present-but-invalid PTEs (debug_pagealloc's unmapped pages) valid, TRANS_CHECKPFN checks
+ * copy: TRANS_MKWRITE clears the read-only bit of every leaf, TRANS_MKVALID makes invalid
+ * but non-empty PTEs (debug_pagealloc's unmapped pages) valid, TRANS_CHECKPFN checks
  * each PTE's PFN first. After the patch's trans_table_copy_{pte,pmd,pud}() and the
  * hibernate code it generalises (GPL-2.0), written over the prelude's helpers.
  *
  * Differences from the kernel: one copy function per level for the range [start, end)
  * of the live linear map; pfn_valid() is "the PFN is below PTMC_MAX_PFN"; no
  * TRANS_FORCEMAP (the thread drops it: the copy goes into empty tables). With
- * PTMC_MKWRITE_PUD_ONLY the read-only bit is cleared only where the patch names it,
- * PUD sections (PUD_SECT_RDONLY), not at the PMD and PTE levels where the linear map's
- * read-only pages are (James Morse: "only happen at the PTE level").
+ * PTMC_MKWRITE_PUD_ONLY the read-only bit is cleared only at the level the new
+ * PUD_SECT_RDONLY names (PUD sections) and not at the PTE level, where James Morse says
+ * the linear map's read-only pages are ("only happen at the PTE level").
  */
 
 #define TRANS_MKWRITE	BIT(0)
@@ -48,7 +48,8 @@ static int copy_pte(pmd_t *dst_pmdp, pmd_t *src_pmdp, unsigned long start, unsig
 		if (flags & TRANS_MKWRITE)
 			pte = pte_mkwrite_novma(pte);
 #endif
-		if ((flags & TRANS_MKVALID) && pte_present_invalid(pte))
+		/* hibernate's old code: debug_pagealloc && !pte_none(pte), made valid */
+		if ((flags & TRANS_MKVALID) && !pte_valid(pte))
 			pte = pte_mkvalid(pte);
 		WRITE_ONCE(*dst_ptep, pte);
 	}
