@@ -8,6 +8,11 @@ export interface Step {
   choice: number;
 }
 
+/** Action i of a list of (kind, cpu, arg, choice) quadruples (ActionList.data, a frame's actions). */
+export function stepAt(actions: Int32Array, i: number): Step {
+  return { kind: actions[i * 4]!, cpu: actions[i * 4 + 1]!, arg: actions[i * 4 + 2]!, choice: actions[i * 4 + 3]! };
+}
+
 export function stepKey(s: Step): string {
   return `${s.kind}:${s.cpu}:${s.arg}:${s.choice}`;
 }

@@ -9,7 +9,7 @@ import { CapacityError } from '../machine/errors.js';
 import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
 import { A_PROG, ActionList, enumerate, isFinal } from '../machine/transitions.js';
-import type { Step } from './choicePath.js';
+import { stepAt, type Step } from './choicePath.js';
 import { NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 import type { Session } from './session.js';
 import { TableFull, type Visited } from './sharedVisited.js';
@@ -72,6 +72,7 @@ interface Frame {
   taken: Step | null;
   /** Only the eager step is being explored from this state. */
   reduced: boolean;
+  /** The fingerprint as onStack holds it (one thread only; '' in a worker). */
   key: string;
   /** The state's fingerprint lanes (successors' are computed from them). */
   ha: number;
@@ -132,10 +133,20 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   let prefix: Step[] = [];
   const hv = new Int32Array(2);
   const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
+  /** The path to the state of stack frame f. */
+  const pathTo = (f: number): Step[] => prefix.concat(stack.slice(1, f + 1).map((x) => x.taken!));
   const pathOf = (extra?: Step): Step[] => {
-    const p = prefix.concat(stack.slice(1).map((f) => f.taken!));
+    const p = pathTo(stack.length - 1);
     if (extra) p.push(extra);
     return p;
+  };
+  /** Explore every action of frame fr from the start (the cycle proviso; a handoff). */
+  const expandFully = (fr: Frame): void => {
+    enumerate(m, driver, fr.state, list);
+    fr.actions = list.data.slice(0, list.length * 4);
+    fr.count = list.length;
+    fr.next = 0;
+    fr.reduced = false;
   };
   const finish = (): ExploreResult => {
     res.elapsedMs = Date.now() - t0;
@@ -204,7 +215,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         reduced = true;
       }
     }
-    const key = `${a}:${b}`;
+    const key = worker ? '' : `${a}:${b}`;
     stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b });
     if (!worker) onStack.add(key);
     const depth = prefix.length + stack.length - 1;
@@ -218,16 +229,13 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       const fr = stack[f]!;
       // A reduced CPU step has one action, and its proviso needs this frame: never donated.
       if (fr.next >= fr.count || (fr.reduced && fr.actions[0] === A_PROG)) continue;
-      const path = prefix.concat(stack.slice(1, f + 1).map((x) => x.taken!));
+      const path = pathTo(f);
       while (fr.count > fr.next) {
-        const i = fr.count - 1;
-        const step = { kind: fr.actions[i * 4]!, cpu: fr.actions[i * 4 + 1]!, arg: fr.actions[i * 4 + 2]!, choice: fr.actions[i * 4 + 3]! };
-        if (!queue.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step })) return;
+        if (!queue.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: stepAt(fr.actions, fr.count - 1) })) return;
         fr.count--;
       }
     }
   };
-
 
   if (worker) {
     const e = worker.queue.waitForWork(() => visited.sync?.());
@@ -254,6 +262,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   const chainScratch = new Int32Array(m.layout.size);
   const chainPrev = new Int32Array(m.layout.size);
   const chainFound: Violation[] = [];
+  const chainHash = new Int32Array(2);
   let tick = 0;
   for (;;) {
     if (!stack.length) {
@@ -293,7 +302,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       handoffAfter = res.states + 10_000; // a path too deep for the queue's slots: search on, try later
     }
     const i = top.next++;
-    const step: Step = { kind: top.actions[i * 4]!, cpu: top.actions[i * 4 + 1]!, arg: top.actions[i * 4 + 2]!, choice: top.actions[i * 4 + 3]! };
+    const step = stepAt(top.actions, i);
     if (prefix.length + stack.length > maxDepth) {
       if (res.verdict === 'verified') res.verdict = 'incomplete';
       res.cutoff ??= `depth ${maxDepth}`;
@@ -330,11 +339,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     // starting one is never eager), and eager CPU steps have one successor each, so the
     // only cycle through this step is the chain of eager CPU steps from its successor.
     if (top.reduced && (worker ? step.kind === A_PROG && visited.has(hv[0]!, hv[1]!) && chainReturns(t, top.ha, top.hb) : onStack.has(`${hv[0]}:${hv[1]}`))) {
-      enumerate(m, driver, top.state, list);
-      top.actions = list.data.slice(0, list.length * 4);
-      top.count = list.length;
-      top.next = 0;
-      top.reduced = false;
+      expandFully(top);
       continue;
     }
     let r: ExploreResult | null;
@@ -355,7 +360,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     x.set(u);
     let xa = hv[0]!;
     let xb = hv[1]!;
-    const h = new Int32Array(2);
+    const h = chainHash;
     for (let n = 0; n < 64; n++) {
       if (xa === a && xb === b) return true;
       if (!reduction.eager(m, driver, x, actor) || actor.kind !== A_PROG) return false;
@@ -396,16 +401,10 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   function edgesLeft(): Edge[] {
     const out: Edge[] = [];
     stack.forEach((fr, f) => {
-      const path = prefix.concat(stack.slice(1, f + 1).map((x) => x.taken!));
-      if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) {
-        // Its proviso would need this frame: hand the state off fully expanded instead.
-        enumerate(m, driver, fr.state, list);
-        fr.actions = list.data.slice(0, list.length * 4);
-        fr.count = list.length;
-        fr.next = 0;
-      }
-      for (let i = fr.next; i < fr.count; i++)
-        out.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: { kind: fr.actions[i * 4]!, cpu: fr.actions[i * 4 + 1]!, arg: fr.actions[i * 4 + 2]!, choice: fr.actions[i * 4 + 3]! } });
+      // Its proviso would need this frame: hand the state off fully expanded instead.
+      if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) expandFully(fr);
+      const path = pathTo(f);
+      for (let i = fr.next; i < fr.count; i++) out.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: stepAt(fr.actions, i) });
     });
     return out;
   }

@@ -6,7 +6,7 @@ import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
 import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
-import type { Step } from './choicePath.js';
+import { stepAt, type Step } from './choicePath.js';
 import { Rng, runSeed } from './prng.js';
 import type { Session } from './session.js';
 
@@ -68,7 +68,7 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number): Ru
     if (isDeadlocked(m, driver, s, list)) return { path, violation: DEADLOCK, abandoned: false };
     if (path.length >= maxSteps) return { path, abandoned: true };
     const k = choose(list, path.length);
-    const st: Step = { kind: list.kind(k), cpu: list.cpu(k), arg: list.arg(k), choice: list.choice(k) };
+    const st = stepAt(list.data, k);
     path.push(st);
     try {
       session.step(s, st.kind, st.cpu, st.arg, st.choice, found);

@@ -18,9 +18,9 @@ const FOUND = 0;
 const INSERTED = 1;
 const ABSENT = 2;
 /** Fill of the largest table at which the run stops, incomplete. */
-export const MAX_LOAD = 0.85;
+const MAX_LOAD = 0.85;
 const MIN_LOG2 = 17;
-export const MAX_WORKERS = 64;
+const MAX_WORKERS = 64;
 
 // Control words.
 const CUR = 0; // which buffer holds the table

@@ -18,7 +18,7 @@ const PROGRESS_STRIDE = 16;
 const CONTROL_WORDS = PROGRESS + 64 * PROGRESS_STRIDE;
 
 /** Longest path an edge may carry; deeper edges are not donated. */
-export const MAX_PATH = 4096;
+const MAX_PATH = 4096;
 const HEADER = 4; // ha, hb, path length, the action
 
 export interface Edge {
@@ -52,15 +52,15 @@ export function edgeFits(e: Edge): boolean {
 }
 
 /** Whether a step fits one word: kind 3 bits, cpu 5, arg 8, choice 16. */
-export function stepFits(s: Step): boolean {
+function stepFits(s: Step): boolean {
   return s.kind <= 7 && s.cpu <= 31 && s.arg <= 255 && s.choice <= 0xffff && s.kind >= 0 && s.cpu >= 0 && s.arg >= 0 && s.choice >= 0;
 }
 
-export function packStep(s: Step): number {
+function packStep(s: Step): number {
   return (s.kind << 29) | (s.cpu << 24) | (s.arg << 16) | s.choice;
 }
 
-export function unpackStep(w: number): Step {
+function unpackStep(w: number): Step {
   return { kind: w >>> 29, cpu: (w >>> 24) & 31, arg: (w >>> 16) & 255, choice: w & 0xffff };
 }
 
@@ -86,10 +86,6 @@ export class WorkQueue {
   stop(): void {
     Atomics.store(this.ctl, STOP, 1);
     Atomics.notify(this.ctl, COUNT);
-  }
-
-  get done(): boolean {
-    return Atomics.load(this.ctl, DONE) !== 0;
   }
 
   /** Push an edge; false if the stack is full, the edge does not fit, or the run stopped. */
