@@ -81,7 +81,11 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
     addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
   }
   const w = walkerBase(m, cpu, probe);
-  if (s[w + P_EARLY] !== 0 && s[w + P_EARLY_FLOOR]! >= depView) addOutcome(FAULT_TRANSLATION, -1, 0, 0, 0, 0);
+  // Early results keep their fault kinds as a mask (1 << kind).
+  const early = s[w + P_EARLY]!;
+  if (early !== 0 && s[w + P_EARLY_FLOOR]! >= depView) {
+    for (let k = FAULT_TRANSLATION; k <= FAULT_ACCESS_FLAG; k++) if (early & (1 << k)) addOutcome(k, -1, 0, 0, 0, 0);
+  }
   const floor = Math.max(walkFloor(m, s, cpu), depView);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
   for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
@@ -107,6 +111,46 @@ export function accessChoices(m: Machine, s: Int32Array, cpu: number, probe: num
     k += loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
   }
   return k;
+}
+
+/**
+ * Translation alone, for accesses whose memory operation the caller performs (litmus
+ * atomics, acquire/release): the number of translation outcomes for cpu's access to probe.
+ */
+export function translateOutcomes(m: Machine, s: Int32Array, cpu: number, probe: number, depView: number): number {
+  translate(m, s, cpu, probe, depView);
+  return nOut;
+}
+
+/** Outcome i of the last translateOutcomes: its fault (0 none) for a read or a write. */
+export function outcomeFault(i: number, write: boolean): number {
+  return faultOf(i * O, write);
+}
+
+/** Outcome i's physical address for the probe's VA (when it does not fault). */
+export function outcomePa(m: Machine, probe: number, i: number): number {
+  return paOf(i * O, m.cfg.probes[probe]!.va);
+}
+
+/** Record outcome i of the last translation as cpu's access (the events properties see). */
+export function accessEvent(m: Machine, cpu: number, probe: number, i: number, write: boolean, fault: number): void {
+  const o = i * O;
+  const ev = m.events.push(Ev.Access, cpu);
+  ev.probe = probe;
+  ev.a = write ? 1 : 0;
+  ev.b = fault;
+  ev.level = outcomes[o + 1]!;
+  ev.c = outcomes[o + 3]!;
+  ev.va = outcomes[o + 2]!;
+  if (outcomes[o + 4] !== 0) {
+    // The walk read an uninitialised or freed slot: report it like a walker's read.
+    const r = m.events.push(Ev.WalkRead, cpu);
+    r.probe = probe;
+    r.loc = outcomes[o + 4]! - 1;
+    r.level = outcomes[o + 1]!;
+    r.a = outcomes[o + 5]! & (W_UNINIT | WR_NOT_TABLE);
+    r.b = outcomes[o + 5]! & 4 ? FRAME_FREED : 1;
+  }
 }
 
 export class AccessResult {
@@ -138,22 +182,7 @@ export function access(
   }
   const o = i * O;
   const fault = faultOf(o, write);
-  const ev = m.events.push(Ev.Access, cpu);
-  ev.probe = probe;
-  ev.a = write ? 1 : 0;
-  ev.b = fault;
-  ev.level = outcomes[o + 1]!;
-  ev.c = outcomes[o + 3]!;
-  ev.va = outcomes[o + 2]!;
-  if (outcomes[o + 4] !== 0) {
-    // The walk read an uninitialised or freed slot: report it like a walker's read.
-    const r = m.events.push(Ev.WalkRead, cpu);
-    r.probe = probe;
-    r.loc = outcomes[o + 4]! - 1;
-    r.level = outcomes[o + 1]!;
-    r.a = outcomes[o + 5]! & (W_UNINIT | WR_NOT_TABLE);
-    r.b = outcomes[o + 5]! & 4 ? FRAME_FREED : 1;
-  }
+  accessEvent(m, cpu, probe, i, write, fault);
   res.fault = fault;
   res.level = outcomes[o + 1]!;
   res.pa = fault === FAULT_NONE ? paOf(o, va) : 0;

@@ -8,7 +8,7 @@
 // (explore/reduction.ts); under sc it does not.
 
 import { A_AF, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
-import { Ev } from './events.js';
+import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, WC_ENTRY } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
@@ -60,7 +60,7 @@ function saturateWalker(m: Machine, s: Int32Array, cpu: number, probe: number): 
 
 /** Every way a walk can go on from frame/level at floor; `start` is its starting floor. */
 function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: number, level: number, attrs: number, floor: number, start: number): void {
-  if (frame < 0) return fault(m, s, cpu, probe, level, start);
+  if (frame < 0) return fault(m, s, cpu, probe, level, start, FAULT_TRANSLATION);
   const pr = m.cfg.probes[probe]!;
   const loc = slotLoc(m, frame, level, pr.vaPage);
   const b = m.layout.mem(loc);
@@ -77,7 +77,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
     }
     const kind = descKind(lo, hi, level);
     if (kind === DESC_INVALID) {
-      fault(m, s, cpu, probe, level, start);
+      fault(m, s, cpu, probe, level, start, FAULT_TRANSLATION);
       continue;
     }
     const f = Math.max(floor, ts); // later levels are ordered after this read
@@ -94,7 +94,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
     }
     const a = leafAttrs(lo, hi) | attrs;
     if (((a >> A_AF) & 1) === 0) {
-      fault(m, s, cpu, probe, level, start);
+      fault(m, s, cpu, probe, level, start, FAULT_ACCESS_FLAG);
       continue;
     }
     fillTlb(m, s, cpu, probe, level, lo, hi, a);
@@ -102,11 +102,12 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
 }
 
 /** A fault result the CPU may use as an early translation; an event when it is new. */
-function fault(m: Machine, s: Int32Array, cpu: number, probe: number, level: number, start: number): void {
+function fault(m: Machine, s: Int32Array, cpu: number, probe: number, level: number, start: number, kind: number): void {
   const w = walkerBase(m, cpu, probe);
-  if (s[w + P_EARLY] !== 0 && s[w + P_EARLY_FLOOR]! >= start) return;
-  s[w + P_EARLY] = 1;
-  s[w + P_EARLY_FLOOR] = start;
+  const had = s[w + P_EARLY]!;
+  if ((had & (1 << kind)) !== 0 && s[w + P_EARLY_FLOOR]! >= start) return;
+  s[w + P_EARLY] = had | (1 << kind);
+  if (had === 0 || s[w + P_EARLY_FLOOR]! < start) s[w + P_EARLY_FLOOR] = start;
   const ev = m.events.push(Ev.WalkFault, cpu);
   ev.probe = probe;
   ev.level = level;

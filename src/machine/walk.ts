@@ -5,7 +5,7 @@
 // may still use as an early translation result until its next isb.
 
 import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
-import { Ev } from './events.js';
+import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
   P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
@@ -114,7 +114,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   }
   const frame = s[w + P_WFRAME]!;
   const level = s[w + P_WLEVEL]!;
-  if (frame < 0) return endWalkFault(m, s, cpu, probe, level);
+  if (frame < 0) return endWalkFault(m, s, cpu, probe, level, FAULT_TRANSLATION);
   const loc = slotLoc(m, frame, level, pr.vaPage);
   const at = m.layout.mem(loc) + 1 + (walkFloorIdx(m, s, loc, s[w + P_WFLOOR]!) + choice) * MEM_ENTRY;
   const lo = s[at]!;
@@ -131,7 +131,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   if (s[w + P_WFLOOR]! < ts) s[w + P_WFLOOR] = ts; // later levels are ordered after this read
   if (ev.a & WR_UNINIT || ev.b === FRAME_FREED) return endWalk(m, s, cpu, probe);
   const kind = descKind(lo, hi, level);
-  if (kind === DESC_INVALID) return endWalkFault(m, s, cpu, probe, level);
+  if (kind === DESC_INVALID) return endWalkFault(m, s, cpu, probe, level, FAULT_TRANSLATION);
   if (kind === DESC_TABLE) {
     const next = m.frameOfPfn(descPfn(lo, hi));
     const attrs = s[w + P_WATTRS]! | tableAttrs(lo, hi);
@@ -151,7 +151,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     return;
   }
   const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
-  if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level);
+  if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level, FAULT_ACCESS_FLAG);
   fillTlb(m, s, cpu, probe, level, lo, hi, attrs);
   endWalk(m, s, cpu, probe);
 }
@@ -195,11 +195,11 @@ export function alignDown(page: number, log2: number): number {
   return page - (page % sz);
 }
 
-function endWalkFault(m: Machine, s: Int32Array, cpu: number, probe: number, level: number): void {
+function endWalkFault(m: Machine, s: Int32Array, cpu: number, probe: number, level: number, kind: number): void {
   const w = walkerBase(m, cpu, probe);
   const start = s[w + P_WSTART]!;
   if (s[w + P_EARLY] === 0 || s[w + P_EARLY_FLOOR]! < start) s[w + P_EARLY_FLOOR] = start;
-  s[w + P_EARLY] = 1;
+  s[w + P_EARLY] |= 1 << kind;
   const ev = m.events.push(Ev.WalkFault, cpu);
   ev.probe = probe;
   ev.level = level;

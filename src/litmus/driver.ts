@@ -1,0 +1,517 @@
+// Runs assembled AArch64 threads on the machine (a CpuDriver). Registers carry their value
+// and the view an address-dependent access inherits; every explicit access to a variable's
+// VA goes through the machine's TLB and walks, page-table entries and PAs are accessed
+// untranslated (as herd does). Faults are recorded with the instruction that took them.
+
+import { splitDesc } from '../arch/arm64/decode.js';
+import { accessEvent, outcomeFault, outcomePa, translateOutcomes } from '../machine/access.js';
+import {
+  cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
+  loadEnabled, ReadResult, rmwEnabled, rmwWrite, sbCount, sbFind, store,
+} from '../machine/cpu.js';
+import { C_VFLOOR, MEM_ENTRY, type ExtraRegion } from '../machine/layout.js';
+import type { Machine } from '../machine/machine.js';
+import { isb } from '../machine/sys.js';
+import { tlbi, TLBI_ALL, TLBI_VA, TLBI_VA_LAST } from '../machine/tlbi.js';
+import type { CpuDriver } from '../machine/transitions.js';
+import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
+import { labelValue } from './values.js';
+
+export type FaultMode = 'fatal' | 'handled' | 'skip';
+
+export const FT_TRANSLATION = 1;
+export const FT_ACCESS_FLAG = 2;
+export const FT_PERMISSION = 3;
+export const FT_UNDEFINED = 4;
+export const FT_SVC = 5;
+
+// Per-CPU record: pc, status, NZCV, exclusive monitor (loc + 1, view of the write read),
+// fault count and FAULTS x (instruction index, variable + 1, type), then registers x
+// (lo, hi, view).
+const R_PC = 0;
+const R_STATUS = 1;
+const R_FLAGS = 2;
+const R_EXCL_LOC = 3;
+const R_EXCL_TS = 4;
+const R_NFAULT = 5;
+const R_FAULTS = 6;
+export const FAULTS = 3;
+const R_REGS = R_FAULTS + FAULTS * 3;
+
+export const ST_RUNNING = 0;
+export const ST_STOPPED = 1;
+/** The thread did something the runner cannot express (an address out of every page...). */
+export const ST_ERROR = 2;
+/** An execution herd does not count (a fault inside a fault handler). */
+export const ST_DISCARDED = 3;
+
+/** Where an address goes: a variable's VA (probe), or a location accessed untranslated. */
+export interface AddressMap {
+  probeOfVa: Map<number, number>;
+  /** Untranslated locations by physical address (PTEs, data pages). */
+  locOfPa: Map<number, number>;
+}
+
+export class LitmusDriver implements CpuDriver {
+  readonly regions: readonly ExtraRegion[];
+  private readonly rd = new ReadResult();
+  private readonly words: number[];
+  private readonly offsets: number[];
+  readonly errors: string[] = [];
+
+  constructor(
+    readonly threads: readonly ThreadCode[],
+    private readonly initRegs: readonly (readonly [number, bigint][])[],
+    private readonly addr: AddressMap,
+    private readonly faultMode: FaultMode,
+  ) {
+    this.words = threads.map((t) => R_REGS + t.regs.size * 3);
+    this.offsets = [];
+    let off = 0;
+    const views: number[] = [];
+    for (let c = 0; c < threads.length; c++) {
+      this.offsets.push(off);
+      views.push(off + R_EXCL_TS);
+      for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + R_REGS + r * 3 + 2);
+      off += this.words[c]!;
+    }
+    this.regions = [{ name: 'litmus', size: off, viewOffsets: views }];
+  }
+
+  private base(m: Machine, cpu: number): number {
+    return m.layout.region('litmus') + this.offsets[cpu]!;
+  }
+
+  init(m: Machine, s: Int32Array): void {
+    this.threads.forEach((_, c) => {
+      for (const [r, v] of this.initRegs[c] ?? []) {
+        const [lo, hi] = splitDesc(BigInt.asUintN(64, v));
+        this.setReg(m, s, c, r, lo, hi, 0);
+      }
+    });
+  }
+
+  translates(): boolean {
+    return true;
+  }
+
+  writesTtbr(): boolean {
+    return false;
+  }
+
+  done(m: Machine, s: Int32Array, cpu: number): boolean {
+    const b = this.base(m, cpu);
+    if (s[b + R_STATUS] !== ST_RUNNING) return true;
+    return s[b + R_PC]! >= this.threads[cpu]!.code.length;
+  }
+
+  status(m: Machine, s: Int32Array, cpu: number): number {
+    return s[this.base(m, cpu) + R_STATUS]!;
+  }
+
+  /** Faults taken, in order: instruction index, variable index (-1 none), type. */
+  faults(m: Machine, s: Int32Array, cpu: number): { index: number; v: number; type: number }[] {
+    const b = this.base(m, cpu);
+    const out = [];
+    for (let i = 0; i < s[b + R_NFAULT]!; i++) {
+      const f = b + R_FAULTS + i * 3;
+      out.push({ index: s[f]!, v: s[f + 1]! - 1, type: s[f + 2]! });
+    }
+    return out;
+  }
+
+  reg(m: Machine, s: Int32Array, cpu: number, r: number): bigint {
+    const b = this.base(m, cpu) + R_REGS + r * 3;
+    return (BigInt(s[b + 1]! >>> 0) << 32n) | BigInt(s[b]! >>> 0);
+  }
+
+  private ins(m: Machine, s: Int32Array, cpu: number): Ins | undefined {
+    if (this.done(m, s, cpu)) return undefined;
+    return this.threads[cpu]!.code[s[this.base(m, cpu) + R_PC]!];
+  }
+
+  private setReg(m: Machine, s: Int32Array, cpu: number, r: number, lo: number, hi: number, view: number): void {
+    if (r === ZR) return;
+    const b = this.base(m, cpu) + R_REGS + r * 3;
+    s[b] = lo;
+    s[b + 1] = hi;
+    s[b + 2] = view;
+  }
+
+  private val(m: Machine, s: Int32Array, cpu: number, r: number, w: boolean): bigint {
+    if (r === ZR) return 0n;
+    const v = this.reg(m, s, cpu, r);
+    return w ? v & 0xffff_ffffn : v;
+  }
+
+  private view(m: Machine, s: Int32Array, cpu: number, r: number): number {
+    return r === ZR ? 0 : s[this.base(m, cpu) + R_REGS + r * 3 + 2]!;
+  }
+
+  private put(m: Machine, s: Int32Array, cpu: number, r: number, v: bigint, w: boolean, view: number): void {
+    const [lo, hi] = splitDesc(BigInt.asUintN(w ? 32 : 64, v));
+    this.setReg(m, s, cpu, r, lo, hi, view);
+  }
+
+  /** Operand 2: the immediate, or the register shifted or sign-extended. */
+  private op2(m: Machine, s: Int32Array, cpu: number, i: Ins): bigint {
+    if (i.rm === ZR) return i.imm;
+    if (i.shift === -1) return BigInt.asIntN(32, this.val(m, s, cpu, i.rm, true));
+    return this.val(m, s, cpu, i.rm, i.w) << BigInt(i.shift);
+  }
+
+  /** The address an access uses, and the view its address depends on. */
+  private address(m: Machine, s: Int32Array, cpu: number, i: Ins): { a: number; dep: number } {
+    const a = this.val(m, s, cpu, i.rn, false) + this.op2(m, s, cpu, i);
+    return { a: Number(BigInt.asUintN(48, a)), dep: Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm)) };
+  }
+
+  // ---- memory operations, shared by translated and untranslated accesses ----
+
+  private isWrite(i: Ins): boolean {
+    return i.op !== Op.Ldr && i.op !== Op.Ldxr;
+  }
+
+  private rmwOk(m: Machine, s: Int32Array, cpu: number, loc: number, i: Ins): boolean {
+    return rmwEnabled(m, s, cpu, loc, i.release);
+  }
+
+  private exclusiveHolds(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
+    const b = this.base(m, cpu);
+    if (s[b + R_EXCL_LOC] !== loc + 1 || sbFind(m, s, cpu, loc) >= 0) return false;
+    const mb = m.layout.mem(loc);
+    const newest = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
+    return s[newest + 2] === s[b + R_EXCL_TS];
+  }
+
+  /** Ways the memory operation can go on loc (-1: memory no variable has, read as 0). */
+  private ways(m: Machine, s: Int32Array, cpu: number, i: Ins, loc: number, dep: number): number {
+    if (loc < 0) return 1;
+    switch (i.op) {
+      case Op.Ldr: case Op.Ldxr: return loadChoices(m, s, cpu, loc, dep);
+      case Op.Str: return 1;
+      case Op.Stxr: return 1 + (this.exclusiveHolds(m, s, cpu, loc) ? 1 : 0);
+      case Op.Swp: case Op.LdOp: return this.rmwOk(m, s, cpu, loc, i) ? 1 : 0;
+      case Op.Cas: {
+        const [el, eh] = splitDesc(this.val(m, s, cpu, i.rs, i.w));
+        return cmpxchgChoices(m, s, cpu, loc, dep, el, eh, i.release);
+      }
+      default: return 0;
+    }
+  }
+
+  private perform(m: Machine, s: Int32Array, cpu: number, i: Ins, loc: number, dep: number, sub: number): void {
+    const rd = this.rd;
+    const b = this.base(m, cpu);
+    if (loc < 0) {
+      if (i.op === Op.Ldr || i.op === Op.Ldxr) this.put(m, s, cpu, i.rd, 0n, i.w, dep);
+      if (i.op === Op.Stxr) this.put(m, s, cpu, i.rs, 1n, true, 0);
+      return;
+    }
+    switch (i.op) {
+      case Op.Ldr: case Op.Ldxr: {
+        load(m, s, cpu, loc, dep, sub, i.acquire, rd);
+        this.put(m, s, cpu, i.rd, (BigInt(rd.hi >>> 0) << 32n) | BigInt(rd.lo >>> 0), i.w, rd.view);
+        if (i.op === Op.Ldxr) {
+          const buffered = sbFind(m, s, cpu, loc) >= 0;
+          const mb = m.layout.mem(loc);
+          s[b + R_EXCL_LOC] = buffered ? 0 : loc + 1;
+          s[b + R_EXCL_TS] = buffered ? 0 : s[mb + 1 + (s[mb]! - 1) * MEM_ENTRY + 2]!;
+          // Only a read of the newest write can be followed by a successful store-exclusive.
+          if (!buffered && rd.view < s[b + R_EXCL_TS]!) s[b + R_EXCL_LOC] = 0;
+        }
+        return;
+      }
+      case Op.Str: {
+        const [lo, hi] = splitDesc(this.val(m, s, cpu, i.rd, i.w));
+        store(m, s, cpu, loc, lo, hi, i.release);
+        return;
+      }
+      case Op.Stxr: {
+        if (sub === 0) {
+          this.put(m, s, cpu, i.rs, 1n, true, 0);
+        } else {
+          const [lo, hi] = splitDesc(this.val(m, s, cpu, i.rd, i.w));
+          rmwWrite(m, s, cpu, loc, dep, lo, hi, false, rd);
+          this.put(m, s, cpu, i.rs, 0n, true, 0);
+        }
+        s[b + R_EXCL_LOC] = 0;
+        return;
+      }
+      case Op.Swp: case Op.LdOp: {
+        const ordered = i.acquire && i.release;
+        const src = this.val(m, s, cpu, i.rs, i.w);
+        // Read the newest value first (rmwWrite reads it too) to compute the new one.
+        const mb = m.layout.mem(loc);
+        const nw = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
+        const old = BigInt.asUintN(i.w ? 32 : 64, (BigInt(s[nw + 1]! >>> 0) << 32n) | BigInt(s[nw]! >>> 0));
+        const next = i.op === Op.Swp ? src : atomic(i.kind as AtomicOp, old, src);
+        const [lo, hi] = splitDesc(BigInt.asUintN(i.w ? 32 : 64, next));
+        rmwWrite(m, s, cpu, loc, dep, lo, hi, ordered, rd);
+        this.acquireAfter(m, s, cpu, i, rd.view);
+        this.put(m, s, cpu, i.rd, old, i.w, rd.view);
+        return;
+      }
+      case Op.Cas: {
+        const [el, eh] = splitDesc(this.val(m, s, cpu, i.rs, i.w));
+        const [nl, nh] = splitDesc(this.val(m, s, cpu, i.rd, i.w));
+        const ok = cmpxchg(m, s, cpu, loc, dep, el, eh, nl, nh, i.release, sub, rd);
+        if (ok || i.acquire) this.acquireAfter(m, s, cpu, i, rd.view);
+        this.put(m, s, cpu, i.rs, (BigInt(rd.hi >>> 0) << 32n) | BigInt(rd.lo >>> 0), i.w, rd.view);
+        return;
+      }
+    }
+  }
+
+  /** An acquire atomic orders later loads after the value it read. */
+  private acquireAfter(m: Machine, s: Int32Array, cpu: number, i: Ins, view: number): void {
+    if (!i.acquire) return;
+    const c = m.layout.cpu(cpu);
+    if (s[c + C_VFLOOR]! < view) s[c + C_VFLOOR] = view;
+  }
+
+  // ---- the CpuDriver interface ----
+
+  choices(m: Machine, s: Int32Array, cpu: number): number {
+    const i = this.ins(m, s, cpu);
+    if (!i) return 0;
+    switch (i.op) {
+      case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
+        if (i.op === Op.Ldr && i.acquire && i.kind === 0 && !loadEnabled(m, s, cpu, true)) return 0;
+        const { a, dep } = this.address(m, s, cpu, i);
+        const probe = this.addr.probeOfVa.get(a);
+        if (probe === undefined) {
+          const loc = this.addr.locOfPa.get(a);
+          return loc === undefined ? 1 : this.ways(m, s, cpu, i, loc, dep); // untranslated, or an error step
+        }
+        const n = translateOutcomes(m, s, cpu, probe, dep);
+        const write = this.isWrite(i);
+        let k = 0;
+        for (let o = 0; o < n; o++) {
+          k += outcomeFault(o, write) !== 0 ? 1 : this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
+        }
+        return k;
+      }
+      case Op.Dmb: return i.kind !== 3 || sbCount(m, s, cpu) === 0 ? 1 : 0;
+      case Op.Dsb: return i.kind === 2 ? 1 : dsbEnabled(m, s, cpu, dsbKind(i.kind)) ? 1 : 0;
+      default: return 1;
+    }
+  }
+
+  step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
+    const i = this.ins(m, s, cpu)!;
+    const b = this.base(m, cpu);
+    const pc = s[b + R_PC]!;
+    const t = this.threads[cpu]!;
+    let next = pc + 1;
+    let enter = false;
+    switch (i.op) {
+      case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
+        const { a, dep } = this.address(m, s, cpu, i);
+        const probe = this.addr.probeOfVa.get(a);
+        if (probe === undefined) {
+          const loc = this.addr.locOfPa.get(a);
+          if (loc === undefined) return this.error(m, s, cpu, `address 0x${a.toString(16)} is in no page of the test`);
+          this.perform(m, s, cpu, i, loc, dep, choice);
+          break;
+        }
+        const n = translateOutcomes(m, s, cpu, probe, dep);
+        const write = this.isWrite(i);
+        let o = 0;
+        let loc = -1;
+        for (; o < n; o++) {
+          const f = outcomeFault(o, write);
+          loc = f !== 0 ? -1 : m.locOfPa(outcomePa(m, probe, o));
+          const k = f !== 0 ? 1 : this.ways(m, s, cpu, i, loc, dep);
+          if (choice < k) break;
+          choice -= k;
+        }
+        const fault = outcomeFault(o, write);
+        accessEvent(m, cpu, probe, o, write, fault);
+        if (fault !== 0) {
+          const ft = fault === 1 ? FT_TRANSLATION : fault === 2 ? FT_ACCESS_FLAG : FT_PERMISSION;
+          next = this.takeFault(m, s, cpu, pc, probe, ft, dep);
+          enter = next === t.handler;
+          break;
+        }
+        this.perform(m, s, cpu, i, loc, dep, choice);
+        break;
+      }
+      case Op.Mov: this.put(m, s, cpu, i.rd, this.op2(m, s, cpu, i), i.w, this.view(m, s, cpu, i.rm)); break;
+      case Op.Alu: {
+        const x = this.val(m, s, cpu, i.rn, i.w);
+        const y = this.op2(m, s, cpu, i);
+        const r = alu(i.kind as Alu, x, y);
+        if (i.kind === Alu.Ands) s[b + R_FLAGS] = nzcv(r, i.w, false, false);
+        this.put(m, s, cpu, i.rd, r, i.w, Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm)));
+        break;
+      }
+      case Op.Cmp: {
+        const bits = i.w ? 32 : 64;
+        const x = this.val(m, s, cpu, i.rn, i.w);
+        const y = BigInt.asUintN(bits, this.op2(m, s, cpu, i));
+        const r = BigInt.asUintN(bits, x - y);
+        const sx = BigInt.asIntN(bits, x);
+        const sy = BigInt.asIntN(bits, y);
+        const sr = sx - sy;
+        const overflow = sr !== BigInt.asIntN(bits, sr);
+        s[b + R_FLAGS] = nzcv(r, i.w, x >= y, overflow);
+        break;
+      }
+      case Op.Cset: this.put(m, s, cpu, i.rd, holds(s[b + R_FLAGS]!, i.cond) ? 1n : 0n, i.w, 0); break;
+      case Op.Csel: {
+        const r = holds(s[b + R_FLAGS]!, i.cond) ? i.rn : i.rm;
+        this.put(m, s, cpu, i.rd, this.val(m, s, cpu, r, i.w), i.w, this.view(m, s, cpu, r));
+        break;
+      }
+      case Op.Cbz: case Op.Cbnz: {
+        const zero = this.val(m, s, cpu, i.rn, i.w) === 0n;
+        if (zero === (i.op === Op.Cbz)) next = i.target;
+        break;
+      }
+      case Op.B: next = i.target; break;
+      case Op.Bcond: if (holds(s[b + R_FLAGS]!, i.cond)) next = i.target; break;
+      case Op.Adr: this.put(m, s, cpu, i.rd, labelValue(cpu, i.target), false, 0); break;
+      case Op.Nop: break;
+      case Op.Dmb: dmb(m, s, cpu, i.kind === 1 ? DMB_ST : i.kind === 2 ? DMB_LD : DMB_FULL); break;
+      case Op.Dsb:
+        // DSB LD is taken as DMB LD: weaker, so no outcome is lost.
+        if (i.kind === 2) dmb(m, s, cpu, DMB_LD);
+        else dsb(m, s, cpu, dsbKind(i.kind));
+        break;
+      case Op.Isb: isb(m, s, cpu); break;
+      case Op.Tlbi: {
+        const kind = i.kind === 3 ? TLBI_ALL : i.kind === 1 ? TLBI_VA : TLBI_VA_LAST;
+        const page = i.rn === ZR ? 0 : Number(BigInt.asUintN(36, this.val(m, s, cpu, i.rn, false)));
+        tlbi(m, s, cpu, kind, 0, page, i.broadcast);
+        break;
+      }
+      case Op.Msr: case Op.Mrs: this.put(m, s, cpu, i.rd, this.val(m, s, cpu, i.rn, false), false, this.view(m, s, cpu, i.rn)); break;
+      case Op.Eret: {
+        const elr = this.val(m, s, cpu, t.regs.get('ELR_EL1') ?? ZR, false);
+        const k = Number(elr - labelValue(cpu, 0));
+        if (k < 0 || k > t.code.length) return this.error(m, s, cpu, 'ERET to an address that is no label');
+        isb(m, s, cpu); // an exception return is a context synchronisation event
+        next = k;
+        break;
+      }
+      case Op.Svc: case Op.Udf:
+        next = this.takeFault(m, s, cpu, pc, -1, i.op === Op.Svc ? FT_SVC : FT_UNDEFINED);
+        enter = next === t.handler;
+        break;
+    }
+    // The handler is entered only by an exception: running or branching into it ends main.
+    if (next === t.handler && !enter) next = t.code.length;
+    if (s[b + R_STATUS] === ST_RUNNING) s[b + R_PC] = next;
+  }
+
+  /** Record a fault and go where the test's fault mode says; returns the next pc. */
+  private takeFault(m: Machine, s: Int32Array, cpu: number, pc: number, v: number, type: number, dep = 0): number {
+    const b = this.base(m, cpu);
+    const t = this.threads[cpu]!;
+    if (t.handler >= 0 && pc >= t.handler) {
+      // herd drops executions that fault inside a fault handler.
+      s[b + R_STATUS] = ST_DISCARDED;
+      return pc;
+    }
+    // Handled without a handler: the instruction is retried (herd's A003); one record of it.
+    const retry = this.faultMode === 'handled' && t.handler < 0;
+    const n = s[b + R_NFAULT]!;
+    if (retry) {
+      for (let k = 0; k < n; k++) {
+        const f = b + R_FAULTS + k * 3;
+        if (s[f] === pc && s[f + 1] === v + 1 && s[f + 2] === type) return pc;
+      }
+    }
+    if (n === FAULTS) {
+      this.error(m, s, cpu, `more than ${FAULTS} faults`);
+      return pc;
+    }
+    s[b + R_FAULTS + n * 3] = pc;
+    s[b + R_FAULTS + n * 3 + 1] = v + 1;
+    s[b + R_FAULTS + n * 3 + 2] = type;
+    s[b + R_NFAULT] = n + 1;
+    if (retry) return type === FT_SVC ? pc + 1 : pc;
+    if (this.faultMode === 'handled') {
+      // The exception: ELR_EL1 holds the faulting instruction (the next one after an SVC).
+      const elr = t.regs.get('ELR_EL1');
+      if (elr !== undefined) this.put(m, s, cpu, elr, labelValue(cpu, type === FT_SVC ? pc + 1 : pc), false, 0);
+      // Taking the exception is a context synchronisation event after an instruction whose
+      // address the fault depends on: the handler's loads are ordered as after ctrl+isb.
+      isb(m, s, cpu);
+      const c = m.layout.cpu(cpu);
+      if (s[c + C_VFLOOR]! < dep) s[c + C_VFLOOR] = dep;
+      return t.handler;
+    }
+    if (this.faultMode === 'fatal') {
+      s[b + R_STATUS] = ST_STOPPED;
+      return pc;
+    }
+    return pc + 1;
+  }
+
+  private error(m: Machine, s: Int32Array, cpu: number, msg: string): void {
+    s[this.base(m, cpu) + R_STATUS] = ST_ERROR;
+    if (!this.errors.includes(msg)) this.errors.push(msg);
+  }
+
+  describe(m: Machine, s: Int32Array, cpu: number): string {
+    const i = this.ins(m, s, cpu);
+    return i ? i.text : 'done';
+  }
+}
+
+function dsbKind(k: number): number {
+  return k === 1 ? DSB_ST : k === 4 ? DSB_NSH : DSB_FULL;
+}
+
+function alu(k: Alu, x: bigint, y: bigint): bigint {
+  switch (k) {
+    case Alu.Add: return x + y;
+    case Alu.Sub: return x - y;
+    case Alu.And: case Alu.Ands: return x & y;
+    case Alu.Orr: return x | y;
+    case Alu.Eor: return x ^ y;
+    case Alu.Bic: return x & ~y;
+    case Alu.Lsr: return x >> y;
+    case Alu.Lsl: return x << y;
+  }
+}
+
+function atomic(k: AtomicOp, old: bigint, src: bigint): bigint {
+  switch (k) {
+    case AtomicOp.Add: return old + src;
+    case AtomicOp.Clr: return old & ~src;
+    case AtomicOp.Set: return old | src;
+    case AtomicOp.Eor: return old ^ src;
+  }
+}
+
+function nzcv(r: bigint, w: boolean, c: boolean, v: boolean): number {
+  const bits = w ? 32 : 64;
+  const u = BigInt.asUintN(bits, r);
+  const n = (u >> BigInt(bits - 1)) & 1n;
+  return (n ? 8 : 0) | (u === 0n ? 4 : 0) | (c ? 2 : 0) | (v ? 1 : 0);
+}
+
+/** Whether condition code k (EQ NE CS CC MI PL VS VC HI LS GE LT GT LE AL) holds. */
+function holds(f: number, k: number): boolean {
+  const N = (f & 8) !== 0, Z = (f & 4) !== 0, C = (f & 2) !== 0, V = (f & 1) !== 0;
+  switch (k) {
+    case 0: return Z;
+    case 1: return !Z;
+    case 2: return C;
+    case 3: return !C;
+    case 4: return N;
+    case 5: return !N;
+    case 6: return V;
+    case 7: return !V;
+    case 8: return C && !Z;
+    case 9: return !(C && !Z);
+    case 10: return N === V;
+    case 11: return N !== V;
+    case 12: return !Z && N === V;
+    case 13: return !(!Z && N === V);
+    default: return true;
+  }
+}
