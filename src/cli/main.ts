@@ -12,6 +12,7 @@ import { runShrink } from './shrinkCommand.js';
 import { InputError } from './run.js';
 import { listenForInterrupt } from './interrupt.js';
 import { runList, runTest } from './testCommand.js';
+import { runLitmusCommand } from './litmusCommand.js';
 import { memoryOption, workersOption } from './resources.js';
 
 const VERSION = '0.1.0';
@@ -112,6 +113,13 @@ export async function main(argv: string[]): Promise<number> {
     .command('list [dir]', 'list the scenarios, one line each', (y) => y
       .positional('dir', { type: 'string', default: 'scenarios' }),
     (a) => run(() => runList(a.dir)))
+    .command('litmus <path>', "run herd7 AArch64 litmus tests (a file or a folder) and compare with herd's verdicts", (y) => y
+      .positional('path', { type: 'string', demandOption: true })
+      .option('kinds', { type: 'string', describe: "herd's verdicts (NAME VERDICT per line; default: the nearest kinds.txt, or X.litmus.expected)" })
+      .option('report', { type: 'string', describe: 'write <report>.json and <report>.md (e.g. results/litmus-agreement)' })
+      .option('timeout', { type: 'number', default: 60, describe: 'seconds per test' })
+      .option('json', { type: 'boolean', default: false }),
+    (a) => run(() => runLitmusCommand(a.path, { ...optional('kinds', a.kinds), ...optional('report', a.report), timeoutS: positiveNumber(a.timeout, '--timeout'), json: a.json })))
     .command('version', 'print the version and the machine semantics version', () => {}, () => {
       process.stdout.write(`ptmc ${VERSION} (semantics ${SEMANTICS_VERSION})\n`);
     })

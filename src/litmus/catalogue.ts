@@ -60,11 +60,24 @@ export function litmusFiles(path: string): string[] {
 
 const kindsCache = new Map<string, Map<string, Verdict>>();
 
+/**
+ * The verdicts for a test: the given kinds file, or the nearest folder up from the test
+ * with a kinds.txt, read with its other kinds files (herd's ETS2 list apart).
+ */
 function kindsFor(file: string, kindsFile?: string): Map<string, Verdict> | undefined {
-  const k = kindsFile ?? join(dirname(file), 'kinds.txt');
-  if (!existsSync(k)) return undefined;
-  if (!kindsCache.has(k)) kindsCache.set(k, readKinds(readFileSync(k, 'utf8')));
-  return kindsCache.get(k);
+  let dir = dirname(file);
+  while (!kindsFile && !existsSync(join(dir, 'kinds.txt')) && dirname(dir) !== dir) dir = dirname(dir);
+  const key = kindsFile ?? dir;
+  if (!kindsCache.has(key)) {
+    const files = kindsFile ? [kindsFile] : existsSync(join(dir, 'kinds.txt'))
+      ? ['kinds.txt', ...readdirSync(dir).filter((f) => /kinds\.txt$/.test(f) && f !== 'kinds.txt' && !/ets2/i.test(f)).sort()].map((f) => join(dir, f))
+      : [];
+    const merged = new Map<string, Verdict>();
+    for (const f of files) for (const [k, v] of readKinds(readFileSync(f, 'utf8'))) if (!merged.has(k)) merged.set(k, v);
+    kindsCache.set(key, merged);
+  }
+  const m = kindsCache.get(key)!;
+  return m.size ? m : undefined;
 }
 
 /** A reason's category: the message without its place and its particulars. */
@@ -93,7 +106,11 @@ export function runOne(file: string, opts: RunOptions & { kinds?: string }): Tes
   const expText = existsSync(`${file}.expected`) ? readFileSync(`${file}.expected`, 'utf8') : undefined;
   const expected: Expected | undefined = expText
     ? readExpected(expText, test.quantifier)
-    : (() => { const v = kindsFor(file, opts.kinds)?.get(test.name.toLowerCase()); return v ? { verdict: v } : undefined; })();
+    : (() => {
+      const k = kindsFor(file, opts.kinds);
+      const v = k?.get(test.name.toLowerCase()) ?? k?.get(basename(file, '.litmus').toLowerCase());
+      return v ? { verdict: v } : undefined;
+    })();
   let r: LitmusResult;
   try {
     r = runLitmus(test, { ...opts, bbm: expected?.bbm !== undefined });

@@ -7,7 +7,7 @@
 
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
-import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
+import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
 import { cutWalk, walkerBase } from './walk.js';
@@ -80,14 +80,11 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => all || tlbOverlaps(s, t, region, vaPage, pages));
   if (kind !== TLBI_VA_LAST) removeWhere(s, wcBase(m, cpu), WC_ENTRY, (w) => all || wcOverlaps(m, s, w, region, vaPage, pages));
   for (let p = 0; p < m.layout.probes; p++) {
-    const pr = m.cfg.probes[p]!;
     const w = walkerBase(m, cpu, p);
     // Every walk in flight is cut, whatever its region: the CPU's walk floor rises below.
+    // Early fault results stay: without an isb, a later access may have been translated
+    // before the TLBI (herd: coWRExpNExp+DSB-TLBI-DSB is Allowed).
     if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
-    if (all || (pr.region === region && pr.vaPage >= vaPage && pr.vaPage < vaPage + pages)) {
-      s[w + P_EARLY] = 0;
-      s[w + P_EARLY_FLOOR] = 0;
-    }
   }
   const c = m.layout.cpu(cpu);
   if (s[c + C_VTLBI]! < view) s[c + C_VTLBI] = view;
