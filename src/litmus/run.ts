@@ -10,7 +10,7 @@ import type { Machine } from '../machine/machine.js';
 import type { Cond, LitmusTest, Loc } from './ast.js';
 import { FT_ACCESS_FLAG, FT_PERMISSION, FT_SVC, FT_TRANSLATION, FT_UNDEFINED, LitmusDriver, ST_DISCARDED, ST_ERROR } from './driver.js';
 import { prepare, type Prepared } from './setup.js';
-import { encodeValue, formatValue, LitmusUnsupported, ptePa, symbol, varPa } from './values.js';
+import { encodeDesc, encodeValue, formatValue, LitmusUnsupported, ptePa, symbol, varPa } from './values.js';
 
 export type Verdict = 'Allowed' | 'Forbidden' | 'Required';
 
@@ -89,7 +89,9 @@ function holds(p: Prepared, f: Final, c: Cond): boolean {
         const type = l.type?.replace(/^D-/, '');
         return f.faults(l.thread).some((x) => (!l.label || x.label === l.label) && (!l.loc || x.loc === symbol(l.loc).v) && (!type || x.type === type));
       }
-      const want = value(p, c.value!);
+      // A PTE location's descriptor defaults its oa to the variable's own page (herd's add_oa_if_none).
+      const own = l.kind === 'mem' && symbol(l.name).kind === 'pte' ? p.vars.get(symbol(l.name).v) : undefined;
+      const want = c.value!.kind === 'desc' && own !== undefined ? encodeDesc(c.value!, p.vars, own) : value(p, c.value!);
       const got = l.kind === 'reg' ? f.reg(l.thread, l.reg) : f.mem(l.name);
       return got === BigInt.asUintN(64, want);
     }

@@ -1,0 +1,76 @@
+// The machine against herd7's verdicts, on a subset chosen by rule: the probes, every
+// aarch64-BBM and AArch64.kvm test, and every 8th aarch64-VMSA test in path order. Each
+// expressible test must agree with herd, except the disagreements listed below, each of
+// which must still be exactly that (so a fix has to take its line out).
+
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { litmusFiles, runOne, summarise, type TestReport } from '../../src/litmus/catalogue.js';
+
+const here = import.meta.dirname;
+const vmsa = litmusFiles(join(here, 'herd7-vmsa/aarch64-VMSA')).filter((_, i) => i % 8 === 0);
+const files = [
+  ...litmusFiles(join(here, 'probes')),
+  ...litmusFiles(join(here, 'herd7-vmsa/aarch64-BBM')),
+  ...litmusFiles(join(here, 'herd7-vmsa/AArch64.kvm')),
+  ...vmsa,
+];
+
+/** Known disagreements in the subset: test path to outcome, with the machine rule behind it. */
+const KNOWN: Record<string, 'missed' | 'spurious'> = {
+  // Missed: deviation 24 (a translation made before a TLBI does not survive it).
+  'herd7-vmsa/aarch64-VMSA/V2I+VMALL.litmus': 'missed',
+  'herd7-vmsa/aarch64-VMSA/VIS7+TLBI.litmus': 'missed',
+  'herd7-vmsa/aarch64-VMSA/order-to-faults/S+shoot+data_mmufault_db.litmus': 'missed',
+  'herd7-vmsa/aarch64-VMSA/order-to-faults/S+shoot+po-mmufault_db.litmus': 'missed',
+  // Spurious: false alarms not diagnosed yet (walks and DMB LD, faults as ordering points).
+  'herd7-vmsa/AArch64.kvm/A023.litmus': 'spurious',
+  'herd7-vmsa/AArch64.kvm/A028.litmus': 'spurious',
+  'herd7-vmsa/AArch64.kvm/MP-I2V+rel+dmb.ld.litmus': 'spurious',
+  'herd7-vmsa/AArch64.kvm/MP-I2V+rel+noret-dmb.ld.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/D15347-M-load-shoot+DMB.LD+VMALL.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/D15347-M-store-shoot+DMB.LD.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/FA.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/FI.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/G1.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/I2V-R-DSB.LD-ISB-W+W.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/MP+dmb.st+ctrl-isb-tlbi-dsb-isb.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/MP+dmbst-publish+dmbld.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/MPExp-shoot-Exp+Exp-DMBLD-NExp+VMALL.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/order-via-faults/dob/MP+rel+addrpo-mmufault-po.litmus': 'spurious',
+  'herd7-vmsa/aarch64-VMSA/order-via-faults/pob/MP+rel+pickaddrpo-mmufault_db-po.litmus': 'spurious',
+};
+
+describe('herd7 agreement (subset)', () => {
+  const reports: TestReport[] = files.map((f) => runOne(f, { timeoutMs: 60_000 }));
+  const rel = (r: TestReport): string => relative(here, r.file);
+
+  it('runs the subset the rule picks', () => {
+    expect(vmsa.length).toBeGreaterThan(100);
+    expect(reports.length).toBe(files.length);
+  });
+
+  it('agrees with herd on every expressible test but the known disagreements', () => {
+    const wrong = reports.filter((r) => (r.outcome === 'missed' || r.outcome === 'spurious') && KNOWN[rel(r)] !== r.outcome)
+      .map((r) => `${rel(r)}: ${r.outcome} (ptmc ${r.verdict}, herd ${r.expected})`);
+    expect(wrong).toEqual([]);
+  });
+
+  it('each known disagreement is still exactly that', () => {
+    const stale = Object.entries(KNOWN).filter(([p, o]) => reports.find((r) => rel(r) === p)?.outcome !== o).map(([p]) => p);
+    expect(stale).toEqual([]);
+  });
+
+  it('lists what it cannot express, each with a reason, and cuts nothing off', () => {
+    const s = summarise(reports, 0);
+    for (const r of reports.filter((x) => x.outcome === 'inexpressible')) expect(r.reason, rel(r)).toBeTruthy();
+    expect(s.incomplete).toBe(0);
+    console.log(`litmus subset: ${s.tests} tests, ${s.expressible} expressible, ${s.agree} agree, ${s.missed} missed, ` +
+      `${s.spurious} spurious; not expressible: ${s.reasons.map(([r, n]) => `${n} ${r}`).join(', ')}`);
+  });
+
+  it("compares herd's BBM flag with the bbm property on the tests that carry it", () => {
+    const s = summarise(reports, 0);
+    expect(s.bbmCompared).toBeGreaterThan(0);
+  });
+});
