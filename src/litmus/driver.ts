@@ -99,6 +99,11 @@ export class LitmusDriver implements CpuDriver {
     return false;
   }
 
+  /** The final condition reads registers and memory, never through translation. */
+  translatesWhenDone(): boolean {
+    return false;
+  }
+
   done(m: Machine, s: Int32Array, cpu: number): boolean {
     const b = this.base(m, cpu);
     if (s[b + R_STATUS] !== ST_RUNNING) return true;

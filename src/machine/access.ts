@@ -6,10 +6,10 @@
 import { A_AF, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
 import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
-import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
+import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
-import { T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
+import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
 import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
 // Outcome tuple: fault kind, level, output page, attrs, bad loc (+1, 0 none), bad flags.
@@ -78,6 +78,17 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   for (let i = 0; i < tn; i++) {
     const e = tb + 1 + i * TLB_ENTRY;
     if (!tlbCovers(s, e, pr.region, pr.vaPage)) continue;
+    addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
+  }
+  // An early translation serves an access whose address, and every load a barrier (or
+  // acquire) orders it after, saw nothing newer than the TLBI's completion (herd7's
+  // S+shoot+dmb.sy_mmufault_db is Forbidden, S+shoot+po-mmufault_db Allowed).
+  const eb = etBase(m, cpu);
+  const en = s[eb]!;
+  const ordered = Math.max(depView, s[m.layout.cpu(cpu) + C_VFLOOR]!);
+  for (let i = 0; i < en; i++) {
+    const e = eb + 1 + i * ET_ENTRY;
+    if (s[e + TLB_ENTRY]! < ordered || !tlbCovers(s, e, pr.region, pr.vaPage)) continue;
     addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
   }
   const w = walkerBase(m, cpu, probe);

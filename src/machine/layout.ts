@@ -13,6 +13,8 @@
 //            tqCount, TQ x (kind, region, vaPage, issuer, view)       TLBIs to complete here
 //            tlbCount, TLB x (region, vaBase, sizeLog2, oaBase, attrs, level)   sorted
 //            wcCount, WC x (region, level, prefix, frame, attrs, view)           sorted
+//            etCount, ET x (TLB tuple, floor)   early translations: TLB entries a TLBI
+//                                               removed since the CPU's last isb      sorted
 //            coh [NL]                    newest write to each location this CPU has seen
 //            probe [P] x (earlyValid, earlyFloor, wActive, wLevel, wFrame, wFloor, wAttrs, wDone, wStart)
 //  extra regions (check/ and the program layer ask for them before the layout is built)
@@ -45,6 +47,8 @@ export const SB_ENTRY = 5;
 export const TQ_ENTRY = 5;
 export const TLB_ENTRY = 6;
 export const WC_ENTRY = 6;
+/** An early translation: a TLB tuple, then the newest view an access using it may depend on. */
+export const ET_ENTRY = TLB_ENTRY + 1;
 export const PROBE_ENTRY = 9;
 // Probe-record offsets.
 export const P_EARLY = 0;
@@ -93,11 +97,13 @@ export class Layout {
   readonly tqCap: number;
   readonly tlbCap: number;
   readonly wcCap: number;
+  readonly etCap: number;
   /** CPU-relative offsets of the variable-size parts. */
   readonly cSb: number;
   readonly cTq: number;
   readonly cTlb: number;
   readonly cWc: number;
+  readonly cEt: number;
   readonly cCoh: number;
   readonly cProbe: number;
   /** Words per probe record: PROBE_ENTRY, then WFILL_ENTRY per table level. */
@@ -127,11 +133,13 @@ export class Layout {
     this.tqCap = cfg.tlbiQueueDepth * cfg.cpus;
     this.tlbCap = cfg.tlbEntries;
     this.wcCap = cfg.walkCacheEntries;
+    this.etCap = cfg.tlbEntries;
     this.cSb = C_FIXED;
     this.cTq = this.cSb + 1 + this.sbCap * SB_ENTRY;
     this.cTlb = this.cTq + 1 + this.tqCap * TQ_ENTRY;
     this.cWc = this.cTlb + 1 + this.tlbCap * TLB_ENTRY;
-    this.cCoh = this.cWc + 1 + this.wcCap * WC_ENTRY;
+    this.cEt = this.cWc + 1 + this.wcCap * WC_ENTRY;
+    this.cCoh = this.cEt + 1 + this.etCap * ET_ENTRY;
     this.cProbe = this.cCoh + this.locs;
     this.probeStride = PROBE_ENTRY + (cfg.geometry.levels - 1) * WFILL_ENTRY;
     this.cpuStride = this.cProbe + this.probes * this.probeStride;
@@ -146,6 +154,10 @@ export class Layout {
       for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
+      for (let i = 0; i < this.etCap; i++) {
+        views.push(b + this.cEt + 1 + i * ET_ENTRY + TLB_ENTRY);
+        exact.push(b + this.cEt + 1 + i * ET_ENTRY + TLB_ENTRY);
+      }
       for (let l = 0; l < this.locs; l++) views.push(b + this.cCoh + l);
       for (let p = 0; p < this.probes; p++) {
         const pr = b + this.cProbe + p * this.probeStride;

@@ -12,7 +12,7 @@ import { descPfn } from '../arch/arm64/decode.js';
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_TTBR, C_TTBR_PENDING, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
+  C_TTBR, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
   P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY,
 } from './layout.js';
 import type { Machine } from './machine.js';
@@ -300,6 +300,8 @@ export function retireViews(m: Machine, s: Int32Array, cpu: number, collectNow: 
   s[c + C_VW] = 0;
   s[c + C_VFLOOR] = 0;
   s.fill(0, c + m.layout.cCoh, c + m.layout.cCoh + m.layout.locs);
+  // Early translations serve only the CPU's own later accesses.
+  if (m.translatesWhenDone[cpu] === 0) s.fill(0, c + m.layout.cEt, c + m.layout.cEt + 1 + m.layout.etCap * ET_ENTRY);
   // What only this CPU could still read goes now, not at the next commit (there may be none).
   if (collectNow) collect(m, s);
 }

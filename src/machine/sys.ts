@@ -8,6 +8,7 @@ import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
 import { cutWalk, walkerBase } from './walk.js';
+import { dropEarly } from './tlb.js';
 
 /** write_sysreg(v, ttbrN_el1): takes effect at the CPU's next isb; walks until then may use either. */
 export function writeTtbr(m: Machine, s: Int32Array, cpu: number, region: number, frame: number): void {
@@ -41,6 +42,7 @@ export function isb(m: Machine, s: Int32Array, cpu: number): void {
     // stale reads from becoming an early result after the context synchronisation.
     if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
   }
+  dropEarly(m, s, cpu);
   isbCore(m, s, cpu);
 }
 

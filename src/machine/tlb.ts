@@ -2,7 +2,7 @@
 // are equal words whatever order the fills came in.
 
 import { CapacityError } from './errors.js';
-import { TLB_ENTRY, WC_ENTRY } from './layout.js';
+import { ET_ENTRY, TLB_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 
 // TLB tuple fields.
@@ -28,6 +28,44 @@ export function tlbBase(m: Machine, cpu: number): number {
 
 export function wcBase(m: Machine, cpu: number): number {
   return m.layout.cpu(cpu) + m.layout.cWc;
+}
+
+export function etBase(m: Machine, cpu: number): number {
+  return m.layout.cpu(cpu) + m.layout.cEt;
+}
+
+/**
+ * Keep the TLB tuple at t as an early translation of cpu, usable by accesses whose address
+ * depends on nothing newer than floor; a tuple kept twice keeps the larger floor.
+ */
+export function keepEarly(m: Machine, s: Int32Array, cpu: number, t: number, floor: number): void {
+  const base = etBase(m, cpu);
+  const n = s[base]!;
+  let i = 0;
+  for (; i < n; i++) {
+    const e = base + 1 + i * ET_ENTRY;
+    let cmp = 0;
+    for (let k = 0; k < TLB_ENTRY && cmp === 0; k++) cmp = s[e + k]! - s[t + k]!;
+    if (cmp === 0) {
+      if (s[e + TLB_ENTRY]! < floor) s[e + TLB_ENTRY] = floor;
+      return;
+    }
+    if (cmp > 0) break;
+  }
+  if (n === m.layout.etCap) throw new CapacityError('machine.tlbEntries', `CPU${cpu}'s early translations are full (${n} entries)`);
+  const e = base + 1 + i * ET_ENTRY;
+  s.copyWithin(e + ET_ENTRY, e, base + 1 + n * ET_ENTRY);
+  for (let k = 0; k < TLB_ENTRY; k++) s[e + k] = s[t + k]!;
+  s[e + TLB_ENTRY] = floor;
+  s[base] = n + 1;
+}
+
+/** An isb: the CPU's later accesses are translated after it, so early translations go. */
+export function dropEarly(m: Machine, s: Int32Array, cpu: number): void {
+  const base = etBase(m, cpu);
+  const n = s[base]!;
+  if (n === 0) return;
+  s.fill(0, base, base + 1 + n * ET_ENTRY);
 }
 
 /**

@@ -7,9 +7,9 @@
 
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
-import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
+import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, G_TIME, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
-import { removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
+import { keepEarly, removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
 import { cutWalk, walkerBase } from './walk.js';
 
 /** By VA, all levels: vae1is / vaae1is (__flush_tlb_kernel_pgtable). */
@@ -77,7 +77,16 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   if (local) s[ib + C_TLBI_OUT_LOCAL] = s[ib + C_TLBI_OUT_LOCAL]! - 1;
 
   const all = kind === TLBI_ALL;
-  removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => all || tlbOverlaps(s, t, region, vaPage, pages));
+  // A removed entry stays usable by the CPU's accesses until its next isb: they may have
+  // been translated before the TLBI (herd7's V2I, MP+shoot+po), if their address depends
+  // on nothing written after it completed.
+  const keep = m.translates[cpu] !== 0;
+  const now = s[G_TIME]!;
+  removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => {
+    const hit = all || tlbOverlaps(s, t, region, vaPage, pages);
+    if (hit && keep) keepEarly(m, s, cpu, t, now);
+    return hit;
+  });
   if (kind !== TLBI_VA_LAST) removeWhere(s, wcBase(m, cpu), WC_ENTRY, (w) => all || wcOverlaps(m, s, w, region, vaPage, pages));
   for (let p = 0; p < m.layout.probes; p++) {
     const w = walkerBase(m, cpu, p);
