@@ -460,6 +460,19 @@ export class LitmusDriver implements CpuDriver {
     if (!this.errors.includes(msg)) this.errors.push(msg);
   }
 
+  /** Register-only steps (moves, ALU, compares, branches): the reduction runs them alone. */
+  isLocal(m: Machine, s: Int32Array, cpu: number): boolean {
+    const i = this.ins(m, s, cpu);
+    if (!i) return false;
+    switch (i.op) {
+      case Op.Mov: case Op.Alu: case Op.Cmp: case Op.Cset: case Op.Csel: case Op.Cbz: case Op.Cbnz:
+      case Op.B: case Op.Bcond: case Op.Adr: case Op.Nop: case Op.Msr: case Op.Mrs:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   describe(m: Machine, s: Int32Array, cpu: number): string {
     const i = this.ins(m, s, cpu);
     return i ? i.text : 'done';

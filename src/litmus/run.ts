@@ -4,6 +4,7 @@
 
 import { makeProperties } from '../check/index.js';
 import { explore } from '../explore/dfs.js';
+import { eagerSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
 import { MEM_ENTRY } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
@@ -35,6 +36,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Also run with the bbm property to compare with herd's BBM flag. */
   bbm?: boolean;
+  /** Register-only steps explored alone (default on; off to check the reduction). */
+  reduction?: boolean;
 }
 
 const FAULT_NAMES: Record<number, string> = {
@@ -151,6 +154,7 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
   locs.push(...test.locations);
   const sat = new Map<string, boolean>();
   const res = explore(session, {
+    reduction: opts.reduction === false ? NO_REDUCTION : eagerSteps(driver),
     maxStates: opts.maxStates ?? 2_000_000,
     timeoutMs: opts.timeoutMs ?? 60_000,
     keepGoing: true,

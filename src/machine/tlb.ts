@@ -60,6 +60,16 @@ export function keepEarly(m: Machine, s: Int32Array, cpu: number, t: number, flo
   s[base] = n + 1;
 }
 
+/** The TLB holds tuple t again: an early translation equal to it adds nothing, so it goes. */
+export function forgetEarly(m: Machine, s: Int32Array, cpu: number, t: number): void {
+  const base = etBase(m, cpu);
+  if (s[base] === 0) return;
+  removeWhere(s, base, ET_ENTRY, (e) => {
+    for (let k = 0; k < TLB_ENTRY; k++) if (s[e + k] !== s[t + k]) return false;
+    return true;
+  });
+}
+
 /** An isb: the CPU's later accesses are translated after it, so early translations go. */
 export function dropEarly(m: Machine, s: Int32Array, cpu: number): void {
   const base = etBase(m, cpu);

@@ -8,11 +8,11 @@ import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAt
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
+  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, TLB_ENTRY, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkFloorIdx } from './memory.js';
-import { tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL, W_VIEW } from './tlb.js';
+import { forgetEarly, tlbBase, tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL, W_VIEW } from './tlb.js';
 
 /** Flags of a WalkRead event (a): the slot was never written since allocation. */
 export const WR_UNINIT = W_UNINIT;
@@ -162,7 +162,9 @@ export function fillTlb(m: Machine, s: Int32Array, cpu: number, probe: number, l
   const size = leafSizeLog2(m, level, hi);
   const vaBase = alignDown(pr.vaPage, size);
   const oa = alignDown(descPfn(lo, hi), size);
-  if (tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level) < 0) return;
+  const i = tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level);
+  if (i < 0) return;
+  forgetEarly(m, s, cpu, tlbBase(m, cpu) + 1 + i * TLB_ENTRY);
   const f = m.events.push(Ev.TlbFill, cpu);
   f.probe = probe;
   f.level = level;

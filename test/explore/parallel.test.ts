@@ -21,8 +21,8 @@ import { programArb } from '../helpers/randomPrograms.js';
 const root = join(import.meta.dirname, '..', '..');
 const MiB = 2 ** 20;
 // handoffAfter 1: the main thread stores the initial state only, the workers do the rest.
-const PAR: ParallelCheckOptions = { workers: 2, memoryBytes: 64 * MiB, handoffAfter: 1, keepGoing: true };
-const ONE: ParallelCheckOptions = { workers: 1, memoryBytes: 64 * MiB, keepGoing: true };
+const PAR: ParallelCheckOptions = { workers: 2, memoryBytes: 256 * MiB, handoffAfter: 1, keepGoing: true };
+const ONE: ParallelCheckOptions = { workers: 1, memoryBytes: 256 * MiB, keepGoing: true };
 
 const onRandom = (arg: RandomArg, o: ParallelCheckOptions) => checkParallel(randomSetup(arg), randomSource(arg), o);
 const onScenario = (arg: ScenarioArg, o: ParallelCheckOptions) => checkParallel(scenarioSetup(arg), scenarioSource(arg), o);
