@@ -122,8 +122,7 @@ export function runOne(file: string, opts: RunOptions & { kinds?: string }): Tes
   if (r.errors.length) return done({ ...common, outcome: 'inexpressible', reason: `runtime: ${category(r.errors[0]!)}`, detail: r.errors.join('; ') });
   if (!r.complete) return done({ ...common, outcome: 'incomplete', reason: 'search cut off' });
   if (!expected) return done({ ...common, outcome: 'no-reference' });
-  const outcome: Outcome = r.verdict === expected.verdict ? 'agree'
-    : expected.verdict === 'Allowed' && r.verdict === 'Forbidden' ? 'missed' : 'spurious';
+  const outcome = compare(r.verdict, expected.verdict);
   const rep: TestReport = { ...base, ...common, outcome, expected: expected.verdict, ms: 0 };
   if (expected.states) {
     const ours = new Set(r.states.map(normaliseState));
@@ -134,6 +133,21 @@ export function runOne(file: string, opts: RunOptions & { kinds?: string }): Tes
   if (expected.bbm !== undefined && r.bbm !== undefined) rep.bbm = { ptmc: r.bbm, herd: expected.bbm };
   rep.ms = performance.now() - t0;
   return rep;
+}
+
+/** Rank of a verdict by how much of the condition is observed: never, sometimes, always. */
+const RANK: Record<Verdict, number> = { Forbidden: 0, Allowed: 1, Required: 2 };
+
+/**
+ * A disagreement is missed when herd reaches a state ptmc does not: herd observes the
+ * condition where ptmc never does (Allowed against Forbidden), or herd has a state against
+ * it where ptmc has none (a `forall` ptmc finds Required and herd does not).
+ */
+export function compare(ours: Verdict, herd: Verdict): Outcome {
+  if (ours === herd) return 'agree';
+  if (herd === 'Required') return 'spurious';
+  if (ours === 'Required') return 'missed';
+  return RANK[ours] < RANK[herd] ? 'missed' : 'spurious';
 }
 
 export function summarise(reports: readonly TestReport[], ms: number): Summary {

@@ -4,7 +4,7 @@
 // untranslated (as herd does). Faults are recorded with the instruction that took them.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import { accessEvent, outcomeFault, outcomePa, translateOutcomes } from '../machine/access.js';
+import { accessEvent, hardwareUpdate, HW_RETRY, HW_UPDATE, outcomeFault, outcomePa, translateOutcomes } from '../machine/access.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
   loadEnabled, ReadResult, rmwEnabled, rmwWrite, sbCount, sbFind, store,
@@ -26,15 +26,17 @@ export const FT_UNDEFINED = 4;
 export const FT_SVC = 5;
 
 // Per-CPU record: pc, status, NZCV, exclusive monitor (loc + 1, view of the write read),
-// fault count and FAULTS x (instruction index, variable + 1, type), then registers x
-// (lo, hi, view).
+// fault count, a pending spurious AF update, FAULTS x (instruction index, variable + 1,
+// type), then registers x (lo, hi, view).
 const R_PC = 0;
 const R_STATUS = 1;
 const R_FLAGS = 2;
 const R_EXCL_LOC = 3;
 const R_EXCL_TS = 4;
 const R_NFAULT = 5;
-const R_FAULTS = 6;
+/** A spurious hardware AF update still to come on this PTE location (+1), after a software write. */
+const R_PHANTOM = 6;
+const R_FAULTS = 7;
 export const FAULTS = 3;
 const R_REGS = R_FAULTS + FAULTS * 3;
 
@@ -64,6 +66,8 @@ export class LitmusDriver implements CpuDriver {
     private readonly initRegs: readonly (readonly [number, bigint][])[],
     private readonly addr: AddressMap,
     private readonly faultMode: FaultMode,
+    /** Some thread has hardware AF: a software write to a PTE may be followed by a spurious AF update (herd7). */
+    private readonly phantomAf = false,
   ) {
     this.words = threads.map((t) => R_REGS + t.regs.size * 3);
     this.offsets = [];
@@ -105,9 +109,25 @@ export class LitmusDriver implements CpuDriver {
   }
 
   done(m: Machine, s: Int32Array, cpu: number): boolean {
+    return this.finished(m, s, cpu) && s[this.base(m, cpu) + R_PHANTOM] === 0;
+  }
+
+  /** The thread runs no more instructions (a spurious AF update may still be pending). */
+  private finished(m: Machine, s: Int32Array, cpu: number): boolean {
     const b = this.base(m, cpu);
     if (s[b + R_STATUS] !== ST_RUNNING) return true;
     return s[b + R_PC]! >= this.threads[cpu]!.code.length;
+  }
+
+  /** Whether the pending spurious AF update can happen now (its write has left the store buffer). */
+  private phantomReady(m: Machine, s: Int32Array, cpu: number): boolean {
+    const p = s[this.base(m, cpu) + R_PHANTOM]!;
+    return p !== 0 && sbFind(m, s, cpu, p - 1) < 0;
+  }
+
+  /** A software write to a PTE may get a spurious AF update: each way then goes twice. */
+  private phantomFactor(m: Machine, s: Int32Array, cpu: number, i: Ins, loc: number): number {
+    return this.phantomAf && this.isWrite(i) && loc >= 0 && loc < m.layout.tableLocs && s[this.base(m, cpu) + R_PHANTOM] === 0 ? 2 : 1;
   }
 
   status(m: Machine, s: Int32Array, cpu: number): number {
@@ -131,7 +151,7 @@ export class LitmusDriver implements CpuDriver {
   }
 
   private ins(m: Machine, s: Int32Array, cpu: number): Ins | undefined {
-    if (this.done(m, s, cpu)) return undefined;
+    if (this.finished(m, s, cpu)) return undefined;
     return this.threads[cpu]!.code[s[this.base(m, cpu) + R_PC]!];
   }
 
@@ -268,6 +288,14 @@ export class LitmusDriver implements CpuDriver {
     }
   }
 
+  /** Ways translation outcome o goes: a fault one, a retried hardware update none. */
+  private outcomeWays(m: Machine, s: Int32Array, cpu: number, i: Ins, probe: number, o: number, write: boolean, dep: number): number {
+    const f = outcomeFault(o, write);
+    if (f === HW_RETRY) return 0;
+    if (f !== 0 && f !== HW_UPDATE) return 1;
+    return this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
+  }
+
   /** An acquire atomic orders later loads after the value it read. */
   private acquireAfter(m: Machine, s: Int32Array, cpu: number, i: Ins, view: number): void {
     if (!i.acquire) return;
@@ -278,6 +306,11 @@ export class LitmusDriver implements CpuDriver {
   // ---- the CpuDriver interface ----
 
   choices(m: Machine, s: Int32Array, cpu: number): number {
+    const extra = this.phantomReady(m, s, cpu) ? 1 : 0;
+    return this.insChoices(m, s, cpu) + extra;
+  }
+
+  private insChoices(m: Machine, s: Int32Array, cpu: number): number {
     const i = this.ins(m, s, cpu);
     if (!i) return 0;
     switch (i.op) {
@@ -287,14 +320,13 @@ export class LitmusDriver implements CpuDriver {
         const probe = this.addr.probeOfVa.get(a);
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
-          return loc === undefined ? 1 : this.ways(m, s, cpu, i, loc, dep); // untranslated, or an error step
+          if (loc === undefined) return 1; // an error step
+          return this.ways(m, s, cpu, i, loc, dep) * this.phantomFactor(m, s, cpu, i, loc);
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
         const write = this.isWrite(i);
         let k = 0;
-        for (let o = 0; o < n; o++) {
-          k += outcomeFault(o, write) !== 0 ? 1 : this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
-        }
+        for (let o = 0; o < n; o++) k += this.outcomeWays(m, s, cpu, i, probe, o, write, dep);
         return k;
       }
       case Op.Dmb: return i.kind !== 3 || sbCount(m, s, cpu) === 0 ? 1 : 0;
@@ -304,6 +336,7 @@ export class LitmusDriver implements CpuDriver {
   }
 
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
+    if (this.phantomReady(m, s, cpu) && choice === this.insChoices(m, s, cpu)) return this.phantom(m, s, cpu);
     const i = this.ins(m, s, cpu)!;
     const b = this.base(m, cpu);
     const pc = s[b + R_PC]!;
@@ -317,21 +350,28 @@ export class LitmusDriver implements CpuDriver {
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
           if (loc === undefined) return this.error(m, s, cpu, `address 0x${a.toString(16)} is in no page of the test`);
+          const k = this.ways(m, s, cpu, i, loc, dep);
+          if (this.phantomFactor(m, s, cpu, i, loc) === 2 && choice >= k) {
+            choice -= k;
+            s[b + R_PHANTOM] = loc + 1;
+          }
           this.perform(m, s, cpu, i, loc, dep, choice);
           break;
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
         const write = this.isWrite(i);
         let o = 0;
-        let loc = -1;
         for (; o < n; o++) {
-          const f = outcomeFault(o, write);
-          loc = f !== 0 ? -1 : m.locOfPa(outcomePa(m, probe, o));
-          const k = f !== 0 ? 1 : this.ways(m, s, cpu, i, loc, dep);
+          const k = this.outcomeWays(m, s, cpu, i, probe, o, write, dep);
           if (choice < k) break;
           choice -= k;
         }
-        const fault = outcomeFault(o, write);
+        let fault = outcomeFault(o, write);
+        if (fault === HW_UPDATE) {
+          hardwareUpdate(m, s, cpu, o, write, this.rd);
+          fault = 0;
+        }
+        const loc = fault !== 0 ? -1 : m.locOfPa(outcomePa(m, probe, o));
         accessEvent(m, cpu, probe, o, write, fault);
         if (fault !== 0) {
           const ft = fault === 1 ? FT_TRANSLATION : fault === 2 ? FT_ACCESS_FLAG : FT_PERMISSION;
@@ -408,6 +448,18 @@ export class LitmusDriver implements CpuDriver {
     // The handler is entered only by an exception: running or branching into it ends main.
     if (next === t.handler && !enter) next = t.code.length;
     if (s[b + R_STATUS] === ST_RUNNING) s[b + R_PC] = next;
+  }
+
+  /** The spurious AF update: the hardware sets AF in the PTE's newest value, atomically. */
+  private phantom(m: Machine, s: Int32Array, cpu: number): void {
+    const b = this.base(m, cpu);
+    const loc = s[b + R_PHANTOM]! - 1;
+    s[b + R_PHANTOM] = 0;
+    const mb = m.layout.mem(loc);
+    const w = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
+    if ((s[w]! & (1 << 10)) !== 0) return; // AF already set: the update writes nothing new
+    const rd = new ReadResult();
+    rmwWrite(m, s, cpu, loc, 0, s[w]! | (1 << 10), s[w + 1]!, false, rd);
   }
 
   /** Record a fault and go where the test's fault mode says; returns the next pc. */

@@ -57,9 +57,24 @@ function locVars(l: Loc, vars: Vars): void {
   if (l.kind === 'fault' && l.loc) vars.add(symbol(l.loc).v);
 }
 
+/** `TTHM=HA`, `HD`, `HA HD`, `P0:HA P1:HD`: which threads' walks update AF and dirty state. */
+function hardwareManagement(v: string, threads: number): { ha: boolean[]; hd: boolean[] } {
+  const ha = Array<boolean>(threads).fill(false);
+  const hd = Array<boolean>(threads).fill(false);
+  for (const tok of v.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^(?:P(\d+):)?(HA|HD)$/i.exec(tok);
+    if (!m) throw new LitmusUnsupported(`TTHM=${v}`);
+    for (let t = 0; t < threads; t++) {
+      if (m[1] !== undefined && Number(m[1]) !== t) continue;
+      if (m[2]!.toUpperCase() === 'HD') hd[t] = true;
+      ha[t] = true;
+    }
+  }
+  return { ha, hd };
+}
+
 export function prepare(test: LitmusTest): Prepared {
   for (const [k] of test.header) {
-    if (k === 'TTHM') throw new LitmusUnsupported('TTHM: hardware access-flag and dirty-state updates are not modelled');
     if (k === 'EL0') throw new LitmusUnsupported('EL0 threads: EL0 permission checks are not modelled');
   }
   const mode = faultMode(test);
@@ -117,6 +132,7 @@ export function prepare(test: LitmusTest): Prepared {
   regLocs(test.filter);
   for (const l of test.locations) if (l.kind === 'reg' && threads[l.thread]) regIndex(threads[l.thread]!, l.reg.replace(/^W/, 'X'));
 
+  const hw = hardwareManagement(test.header.get('TTHM') ?? '', threads.length);
   const n = vars.names.length;
   const leaf = Array.from({ length: ENTRIES }, (_, k) => (k >= 1 && k <= n ? ptes.get(k - 1) ?? defaultPte(k - 1) : 0n));
   const addr: AddressMap = { probeOfVa: new Map(), locOfPa: new Map() };
@@ -143,6 +159,8 @@ export function prepare(test: LitmusTest): Prepared {
     walkCacheEntries: 16,
     bbm: '0',
     memoryModel: 'relaxed',
+    hardwareAf: hw.ha,
+    hardwareDirty: hw.hd,
   }, 'litmus');
   return { test, vars, threads, initRegs, addr, faultMode: mode, cfg };
 }

@@ -3,27 +3,38 @@
 // address was known), or a walk done now at the access's floor. Outcomes that give the
 // same result are merged, so the choice count is the number of distinct results.
 
-import { A_AF, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
-import { load, loadChoices, store, type ReadResult } from './cpu.js';
+import { BIT } from '../arch/arm64/bits.js';
+import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
+import { load, loadChoices, ReadResult, rmwWrite, store } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
 import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
-import { walkFloorIdx } from './memory.js';
+import { newestWrite, walkFloorIdx } from './memory.js';
 import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
 import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
-// Outcome tuple: fault kind, level, output page, attrs, bad loc (+1, 0 none), bad flags.
-const O = 6;
+// Outcome tuple: fault kind, level, output page, attrs, bad loc (+1, 0 none), bad flags,
+// and for CPUs with hardware AF/dirty updates the leaf's location (+1) and whether the walk
+// read its newest write (only then can the update, an atomic read-modify-write, succeed).
+const O = 8;
 const MAX_OUTCOMES = 256;
 const outcomes = new Int32Array(MAX_OUTCOMES * O);
 let nOut = 0;
 const starts = new Int32Array(4 * 260);
+/** Hardware AF and dirty-state updates for the CPU of the current translation. */
+let curHa = false;
+let curHd = false;
 
-function addOutcome(fault: number, level: number, oa: number, attrs: number, badLoc: number, badFlags: number): void {
+/** outcomeFault: the access succeeds once the hardware has updated the leaf (hardwareUpdate). */
+export const HW_UPDATE = -1;
+/** outcomeFault: the update cannot succeed from this read (a newer write exists): the walk retries. */
+export const HW_RETRY = -2;
+
+function addOutcome(fault: number, level: number, oa: number, attrs: number, badLoc: number, badFlags: number, hwLoc = 0, newest = 0): void {
   for (let i = 0; i < nOut; i++) {
     const o = i * O;
     if (outcomes[o] === fault && outcomes[o + 1] === level && outcomes[o + 2] === oa && outcomes[o + 3] === attrs &&
-      outcomes[o + 4] === badLoc && outcomes[o + 5] === badFlags) return;
+      outcomes[o + 4] === badLoc && outcomes[o + 5] === badFlags && outcomes[o + 6] === hwLoc && outcomes[o + 7] === newest) return;
   }
   if (nOut === MAX_OUTCOMES) throw new Error('access: too many distinct translation outcomes');
   const o = nOut++ * O;
@@ -33,6 +44,8 @@ function addOutcome(fault: number, level: number, oa: number, attrs: number, bad
   outcomes[o + 3] = attrs;
   outcomes[o + 4] = badLoc;
   outcomes[o + 5] = badFlags;
+  outcomes[o + 6] = hwLoc;
+  outcomes[o + 7] = newest;
 }
 
 /** Walk now, atomically, enumerating every write each level may read. */
@@ -59,11 +72,13 @@ function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs:
       else walkNow(m, s, next, level + 1, attrs | tableAttrs(lo, hi), vaPage, Math.max(floor, ts));
     } else {
       const a = leafAttrs(lo, hi) | attrs;
-      if (((a >> A_AF) & 1) === 0) addOutcome(FAULT_ACCESS_FLAG, level, 0, 0, 0, 0);
+      const af = ((a >> A_AF) & 1) !== 0;
+      if (!af && !curHa) addOutcome(FAULT_ACCESS_FLAG, level, 0, 0, 0, 0);
       else {
         const size = leafSizeLog2(m, level, hi);
         const oa = alignDown(descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
-        addOutcome(FAULT_NONE, level, oa, a, 0, 0);
+        if (curHa) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, i === n - 1 ? 1 : 0);
+        else addOutcome(FAULT_NONE, level, oa, a, 0, 0);
       }
     }
   }
@@ -72,6 +87,8 @@ function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs:
 /** Fill the outcome list for an access by cpu to probe. */
 function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depView: number): void {
   nOut = 0;
+  curHa = m.cfg.hardwareAf[cpu]!;
+  curHd = m.cfg.hardwareDirty[cpu]!;
   const pr = m.cfg.probes[probe]!;
   const tb = tlbBase(m, cpu);
   const tn = s[tb]!;
@@ -102,9 +119,36 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
 }
 
+/**
+ * The fault an outcome gives a read or a write, or HW_UPDATE / HW_RETRY where hardware
+ * management changes it (herd7's order: invalid is a translation fault; with hardware AF a
+ * write the leaf forbids is a permission fault; else AF clear is an access-flag fault).
+ */
 function faultOf(o: number, write: boolean): number {
-  if (outcomes[o] !== FAULT_NONE) return outcomes[o]!;
-  return write && (outcomes[o + 3]! >> A_RDONLY) & 1 ? FAULT_PERMISSION : FAULT_NONE;
+  const f = outcomes[o]!;
+  const hwLoc = outcomes[o + 6]!;
+  if (f !== FAULT_NONE && (f !== FAULT_ACCESS_FLAG || hwLoc === 0)) return f;
+  const a = outcomes[o + 3]!;
+  const readOnly = write && ((a >> A_RDONLY) & 1) !== 0;
+  const dirty = readOnly && curHd && ((a >> A_DBM) & 1) !== 0;
+  if (readOnly && !dirty) return f === FAULT_ACCESS_FLAG && !curHa ? FAULT_ACCESS_FLAG : FAULT_PERMISSION;
+  if (!dirty && f === FAULT_NONE) return FAULT_NONE;
+  // A TLB entry cannot be updated: the access walks again (the on-the-spot walk's outcomes).
+  if (hwLoc === 0) return HW_RETRY;
+  return outcomes[o + 7] === 1 ? HW_UPDATE : HW_RETRY;
+}
+
+/**
+ * Perform outcome i's hardware update: atomically set AF (and, for a write under HD, make
+ * the leaf writable) in the newest write of the leaf, which the walk read.
+ */
+export function hardwareUpdate(m: Machine, s: Int32Array, cpu: number, i: number, write: boolean, rd: ReadResult): void {
+  const o = i * O;
+  const loc = outcomes[o + 6]! - 1;
+  const w = newestWrite(m, s, loc);
+  let lo = s[w]! | (1 << BIT.AF);
+  if (write && curHd) lo &= ~(1 << BIT.RDONLY);
+  rmwWrite(m, s, cpu, loc, 0, lo, s[w + 1]!, false, rd);
 }
 
 function paOf(o: number, va: number): number {
@@ -114,15 +158,23 @@ function paOf(o: number, va: number): number {
 /** Number of ways a translated access can go (translation outcomes x values a load may read). */
 export function accessChoices(m: Machine, s: Int32Array, cpu: number, probe: number, write: boolean, depView: number): number {
   translate(m, s, cpu, probe, depView);
-  if (write) return nOut;
+  if (write && !curHa) return nOut;
   let k = 0;
   const va = m.cfg.probes[probe]!.va;
-  for (let i = 0; i < nOut; i++) {
-    const loc = faultOf(i * O, false) === FAULT_NONE ? m.locOfPa(paOf(i * O, va)) : -1;
-    k += loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
-  }
+  for (let i = 0; i < nOut; i++) k += outcomeWays(m, s, cpu, i, write, va, depView);
   return k;
 }
+
+/** Ways outcome i can go: a fault or a write is one, a read one per readable value, a retry none. */
+function outcomeWays(m: Machine, s: Int32Array, cpu: number, i: number, write: boolean, va: number, depView: number): number {
+  const f = faultOf(i * O, write);
+  if (f === HW_RETRY) return 0;
+  if (write || (f !== FAULT_NONE && f !== HW_UPDATE)) return 1;
+  const loc = m.locOfPa(paOf(i * O, va));
+  return loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
+}
+
+const scratch = new ReadResult();
 
 /**
  * Translation alone, for accesses whose memory operation the caller performs (litmus
@@ -183,8 +235,7 @@ export function access(
   let i = 0;
   let sub = 0;
   for (; i < nOut; i++) {
-    const loc = !write && faultOf(i * O, false) === FAULT_NONE ? m.locOfPa(paOf(i * O, va)) : -1;
-    const k = loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
+    const k = outcomeWays(m, s, cpu, i, write, va, depView);
     if (choice < k) {
       sub = choice;
       break;
@@ -192,7 +243,11 @@ export function access(
     choice -= k;
   }
   const o = i * O;
-  const fault = faultOf(o, write);
+  let fault = faultOf(o, write);
+  if (fault === HW_UPDATE) {
+    hardwareUpdate(m, s, cpu, i, write, scratch);
+    fault = FAULT_NONE;
+  }
   accessEvent(m, cpu, probe, i, write, fault);
   res.fault = fault;
   res.level = outcomes[o + 1]!;

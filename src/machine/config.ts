@@ -56,6 +56,10 @@ export interface MachineOptions {
   memoryModel?: MemoryModel;
   /** Whether pagetable allocation may fail (a nondeterministic choice). */
   allocFailure?: boolean;
+  /** Per CPU: hardware access-flag updates (FEAT_HAFDBS, TCR.HA). */
+  hardwareAf?: readonly boolean[];
+  /** Per CPU: hardware dirty-state updates (TCR.HD; implies hardwareAf). */
+  hardwareDirty?: readonly boolean[];
   /**
    * Memory compaction that changes no outcome (on by default; off only in the test that
    * shows it): merge timestamps no reader can tell apart, and drop writes that only a
@@ -94,6 +98,8 @@ export interface MachineConfig {
   readonly memoryModel: MemoryModel;
   readonly allocFailure: boolean;
   readonly compactMemory: boolean;
+  readonly hardwareAf: readonly boolean[];
+  readonly hardwareDirty: readonly boolean[];
 }
 
 export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'): MachineConfig {
@@ -180,6 +186,8 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     memoryModel,
     allocFailure: o.allocFailure ?? false,
     compactMemory: o.compactMemory ?? true,
+    hardwareDirty: Array.from({ length: cpus }, (_, c) => o.hardwareDirty?.[c] ?? false),
+    hardwareAf: Array.from({ length: cpus }, (_, c) => (o.hardwareAf?.[c] ?? false) || (o.hardwareDirty?.[c] ?? false)),
   };
 }
 

@@ -94,7 +94,8 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
     }
     const a = leafAttrs(lo, hi) | attrs;
     if (((a >> A_AF) & 1) === 0) {
-      fault(m, s, cpu, probe, level, start, FAULT_ACCESS_FLAG);
+      // With hardware AF the access sets it instead of faulting (access.ts hardwareUpdate).
+      if (!m.cfg.hardwareAf[cpu]) fault(m, s, cpu, probe, level, start, FAULT_ACCESS_FLAG);
       continue;
     }
     fillTlb(m, s, cpu, probe, level, lo, hi, a);

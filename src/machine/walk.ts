@@ -151,7 +151,11 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     return;
   }
   const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
-  if (((attrs >> A_AF) & 1) === 0) return endWalkFault(m, s, cpu, probe, level, FAULT_ACCESS_FLAG);
+  if (((attrs >> A_AF) & 1) === 0) {
+    // With hardware AF the access sets it instead of faulting (access.ts hardwareUpdate).
+    if (m.cfg.hardwareAf[cpu]) return endWalk(m, s, cpu, probe);
+    return endWalkFault(m, s, cpu, probe, level, FAULT_ACCESS_FLAG);
+  }
   fillTlb(m, s, cpu, probe, level, lo, hi, attrs);
   endWalk(m, s, cpu, probe);
 }

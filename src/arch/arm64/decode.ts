@@ -36,6 +36,8 @@ export const A_RDONLY = 9;
 export const A_USER = 10;
 export const A_PXN = 11;
 export const A_UXN = 12;
+/** DBM: with hardware dirty-state management, a write to a read-only leaf makes it writable. */
+export const A_DBM = 13;
 
 export function leafAttrs(lo: number, hi: number): number {
   return (
@@ -46,7 +48,8 @@ export function leafAttrs(lo: number, hi: number): number {
     (((lo >>> BIT.RDONLY) & 1) << A_RDONLY) |
     (((lo >>> BIT.USER) & 1) << A_USER) |
     (((hi >>> (BIT.PXN - 32)) & 1) << A_PXN) |
-    (((hi >>> (BIT.UXN - 32)) & 1) << A_UXN)
+    (((hi >>> (BIT.UXN - 32)) & 1) << A_UXN) |
+    (((hi >>> (BIT.DBM - 32)) & 1) << A_DBM)
   );
 }
 
