@@ -4,7 +4,8 @@
 // untranslated (as herd does). Faults are recorded with the instruction that took them.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import { accessEvent, hardwareUpdate, HW_RETRY, HW_UPDATE, outcomeFault, outcomePa, translateOutcomes } from '../machine/access.js';
+import { accessEvent, HW_RETRY, HW_UPDATE, outcomeFault, outcomePa, outcomeUpdate, translateOutcomes } from '../machine/access.js';
+import { HW_AF, HW_DB, HW_PHANTOM, HW_VIEW_OFFSETS, HW_WORDS, type HardwareUpdates } from './hardwareUpdates.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
   loadEnabled, ReadResult, rmwEnabled, rmwWrite, sbCount, sbFind, store,
@@ -26,7 +27,7 @@ export const FT_UNDEFINED = 4;
 export const FT_SVC = 5;
 
 // Per-CPU record: pc, status, NZCV, exclusive monitor (loc + 1, view of the write read),
-// fault count, a pending spurious AF update, FAULTS x (instruction index, variable + 1,
+// fault count, the hardware updates it owes, FAULTS x (instruction index, variable + 1,
 // type), then registers x (lo, hi, view).
 const R_PC = 0;
 const R_STATUS = 1;
@@ -34,9 +35,9 @@ const R_FLAGS = 2;
 const R_EXCL_LOC = 3;
 const R_EXCL_TS = 4;
 const R_NFAULT = 5;
-/** A spurious hardware AF update still to come on this PTE location (+1), after a software write. */
-const R_PHANTOM = 6;
-const R_FAULTS = 7;
+/** Hardware updates the thread owes (hardwareUpdates.ts). */
+const R_HW = 6;
+const R_FAULTS = R_HW + HW_WORDS;
 export const FAULTS = 3;
 const R_REGS = R_FAULTS + FAULTS * 3;
 
@@ -66,20 +67,23 @@ export class LitmusDriver implements CpuDriver {
     private readonly initRegs: readonly (readonly [number, bigint][])[],
     private readonly addr: AddressMap,
     private readonly faultMode: FaultMode,
-    /** Some thread has hardware AF: a software write to a PTE may be followed by a spurious AF update (herd7). */
-    private readonly phantomAf = false,
+    /** Per thread, its hardware updates (TTHM), or none without hardware management. */
+    private readonly hw?: readonly HardwareUpdates[],
   ) {
     this.words = threads.map((t) => R_REGS + t.regs.size * 3);
     this.offsets = [];
     let off = 0;
     const views: number[] = [];
+    const exact: number[] = [];
     for (let c = 0; c < threads.length; c++) {
       this.offsets.push(off);
       views.push(off + R_EXCL_TS);
+      exact.push(off + R_EXCL_TS, ...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
+      views.push(...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + R_REGS + r * 3 + 2);
       off += this.words[c]!;
     }
-    this.regions = [{ name: 'litmus', size: off, viewOffsets: views }];
+    this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
   }
 
   private base(m: Machine, cpu: number): number {
@@ -109,7 +113,7 @@ export class LitmusDriver implements CpuDriver {
   }
 
   done(m: Machine, s: Int32Array, cpu: number): boolean {
-    return this.finished(m, s, cpu) && s[this.base(m, cpu) + R_PHANTOM] === 0;
+    return this.finished(m, s, cpu) && !(this.hw?.[cpu]?.owes(s, this.base(m, cpu) + R_HW) ?? false);
   }
 
   /** The thread runs no more instructions (a spurious AF update may still be pending). */
@@ -119,15 +123,9 @@ export class LitmusDriver implements CpuDriver {
     return s[b + R_PC]! >= this.threads[cpu]!.code.length;
   }
 
-  /** Whether the pending spurious AF update can happen now (its write has left the store buffer). */
-  private phantomReady(m: Machine, s: Int32Array, cpu: number): boolean {
-    const p = s[this.base(m, cpu) + R_PHANTOM]!;
-    return p !== 0 && sbFind(m, s, cpu, p - 1) < 0;
-  }
-
-  /** A software write to a PTE may get a spurious AF update: each way then goes twice. */
-  private phantomFactor(m: Machine, s: Int32Array, cpu: number, i: Ins, loc: number): number {
-    return this.phantomAf && this.isWrite(i) && loc >= 0 && loc < m.layout.tableLocs && s[this.base(m, cpu) + R_PHANTOM] === 0 ? 2 : 1;
+  /** A software write to a PTE may be followed by a spurious AF update: each way goes twice. */
+  private phantomFactor(m: Machine, i: Ins, loc: number): number {
+    return this.hw && this.isWrite(i) && loc >= 0 && loc < m.layout.tableLocs ? 2 : 1;
   }
 
   status(m: Machine, s: Int32Array, cpu: number): number {
@@ -306,8 +304,8 @@ export class LitmusDriver implements CpuDriver {
   // ---- the CpuDriver interface ----
 
   choices(m: Machine, s: Int32Array, cpu: number): number {
-    const extra = this.phantomReady(m, s, cpu) ? 1 : 0;
-    return this.insChoices(m, s, cpu) + extra;
+    const hw = this.hw?.[cpu];
+    return this.insChoices(m, s, cpu) + (hw ? hw.ways(m, s, cpu, this.base(m, cpu) + R_HW) : 0);
   }
 
   private insChoices(m: Machine, s: Int32Array, cpu: number): number {
@@ -321,7 +319,7 @@ export class LitmusDriver implements CpuDriver {
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
           if (loc === undefined) return 1; // an error step
-          return this.ways(m, s, cpu, i, loc, dep) * this.phantomFactor(m, s, cpu, i, loc);
+          return this.ways(m, s, cpu, i, loc, dep) * this.phantomFactor(m, i, loc);
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
         const write = this.isWrite(i);
@@ -336,7 +334,8 @@ export class LitmusDriver implements CpuDriver {
   }
 
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
-    if (this.phantomReady(m, s, cpu) && choice === this.insChoices(m, s, cpu)) return this.phantom(m, s, cpu);
+    const own = this.insChoices(m, s, cpu);
+    if (choice >= own) return this.hw![cpu]!.perform(m, s, cpu, this.base(m, cpu) + R_HW, choice - own);
     const i = this.ins(m, s, cpu)!;
     const b = this.base(m, cpu);
     const pc = s[b + R_PC]!;
@@ -351,9 +350,9 @@ export class LitmusDriver implements CpuDriver {
           const loc = this.addr.locOfPa.get(a);
           if (loc === undefined) return this.error(m, s, cpu, `address 0x${a.toString(16)} is in no page of the test`);
           const k = this.ways(m, s, cpu, i, loc, dep);
-          if (this.phantomFactor(m, s, cpu, i, loc) === 2 && choice >= k) {
+          if (this.phantomFactor(m, i, loc) === 2 && choice >= k) {
             choice -= k;
-            s[b + R_PHANTOM] = loc + 1;
+            if (!this.hw![cpu]!.owe(m, s, b + R_HW, loc, HW_PHANTOM)) return this.error(m, s, cpu, 'too many hardware updates owed');
           }
           this.perform(m, s, cpu, i, loc, dep, choice);
           break;
@@ -368,7 +367,11 @@ export class LitmusDriver implements CpuDriver {
         }
         let fault = outcomeFault(o, write);
         if (fault === HW_UPDATE) {
-          hardwareUpdate(m, s, cpu, o, write, this.rd);
+          // The access goes on with the updated translation and owes the update itself.
+          const u = outcomeUpdate(o, write);
+          if (!this.hw?.[cpu]?.owe(m, s, b + R_HW, u.loc, (u.bits & 1 ? HW_AF : 0) | (u.bits & 2 ? HW_DB : 0))) {
+            return this.error(m, s, cpu, 'too many hardware updates owed');
+          }
           fault = 0;
         }
         const loc = fault !== 0 ? -1 : m.locOfPa(outcomePa(m, probe, o));
@@ -448,18 +451,6 @@ export class LitmusDriver implements CpuDriver {
     // The handler is entered only by an exception: running or branching into it ends main.
     if (next === t.handler && !enter) next = t.code.length;
     if (s[b + R_STATUS] === ST_RUNNING) s[b + R_PC] = next;
-  }
-
-  /** The spurious AF update: the hardware sets AF in the PTE's newest value, atomically. */
-  private phantom(m: Machine, s: Int32Array, cpu: number): void {
-    const b = this.base(m, cpu);
-    const loc = s[b + R_PHANTOM]! - 1;
-    s[b + R_PHANTOM] = 0;
-    const mb = m.layout.mem(loc);
-    const w = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
-    if ((s[w]! & (1 << 10)) !== 0) return; // AF already set: the update writes nothing new
-    const rd = new ReadResult();
-    rmwWrite(m, s, cpu, loc, 0, s[w]! | (1 << 10), s[w + 1]!, false, rd);
   }
 
   /** Record a fault and go where the test's fault mode says; returns the next pc. */

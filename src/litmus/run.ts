@@ -10,6 +10,7 @@ import { MEM_ENTRY } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
 import type { Cond, LitmusTest, Loc } from './ast.js';
 import { FT_ACCESS_FLAG, FT_PERMISSION, FT_SVC, FT_TRANSLATION, FT_UNDEFINED, LitmusDriver, ST_DISCARDED, ST_ERROR } from './driver.js';
+import { HardwareUpdates } from './hardwareUpdates.js';
 import { prepare, type Prepared } from './setup.js';
 import { encodeDesc, encodeValue, formatValue, LitmusUnsupported, ptePa, symbol, varPa } from './values.js';
 
@@ -142,10 +143,19 @@ function stateLine(p: Prepared, f: Final, locs: Loc[]): string {
   return parts.map((x) => x + ';').join(' ');
 }
 
+/** Each thread's hardware updates when some thread has hardware AF; the first such thread makes the spontaneous ones. */
+function hardwareUpdates(p: Prepared): HardwareUpdates[] | undefined {
+  const ha = p.cfg.hardwareAf;
+  if (!ha.some(Boolean)) return undefined;
+  const ptes = p.vars.names.map((_, i) => p.addr.locOfPa.get(ptePa(i))!);
+  const first = ha.indexOf(true);
+  return ha.map((_, c) => new HardwareUpdates(ptes, c === first));
+}
+
 export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult {
   const t0 = performance.now();
   const p = prepare(test);
-  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, p.cfg.hardwareAf.some(Boolean));
+  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p));
   const session = new Session(p.cfg, driver, []);
   const m = session.m;
   for (const [pa, loc] of p.addr.locOfPa) if (m.locOfPa(pa) !== loc) throw new Error(`litmus layout: PA 0x${pa.toString(16)} is not location ${loc}`);
@@ -187,7 +197,7 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
 
 /** Whether any execution breaks break-before-make (a second search with the bbm property). */
 function bbmSeen(p: Prepared, opts: RunOptions): boolean {
-  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, p.cfg.hardwareAf.some(Boolean));
+  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p));
   const session = new Session(p.cfg, driver, makeProperties(p.cfg, ['bbm']));
   const res = explore(session, { maxStates: opts.maxStates ?? 2_000_000, timeoutMs: opts.timeoutMs ?? 60_000 });
   return res.verdict === 'violation';

@@ -138,6 +138,14 @@ function faultOf(o: number, write: boolean): number {
   return outcomes[o + 7] === 1 ? HW_UPDATE : HW_RETRY;
 }
 
+/** For outcome i when it is HW_UPDATE: the leaf's location and what to set (1 AF, 2 the dirty state). */
+export function outcomeUpdate(i: number, write: boolean): { loc: number; bits: number } {
+  const o = i * O;
+  const a = outcomes[o + 3]!;
+  const db = write && curHd && ((a >> A_RDONLY) & 1) !== 0 && ((a >> A_DBM) & 1) !== 0;
+  return { loc: outcomes[o + 6]! - 1, bits: (outcomes[o] === FAULT_ACCESS_FLAG ? 1 : 0) | (db ? 2 : 0) };
+}
+
 /**
  * Perform outcome i's hardware update: atomically set AF (and, for a write under HD, make
  * the leaf writable) in the newest write of the leaf, which the walk read.

@@ -78,6 +78,8 @@ export interface ExtraRegion {
   readonly size: number;
   /** Offsets within the region that hold views (renumbered with the timestamps). */
   readonly viewOffsets?: readonly number[];
+  /** Those of them compared with other views or write timestamps (kept apart when merging). */
+  readonly exactOffsets?: readonly number[];
 }
 
 export class Layout {
@@ -169,6 +171,7 @@ export class Layout {
       if (extra.has(r.name)) throw new Error(`layout: region '${r.name}' requested twice`);
       extra.set(r.name, at);
       for (const o of r.viewOffsets ?? []) views.push(at + o);
+      for (const o of r.exactOffsets ?? []) exact.push(at + o);
       at += r.size;
     }
     this.extra = extra;
