@@ -62,8 +62,11 @@ export class HardwareUpdates {
 
   private slotReady(m: Machine, s: Int32Array, cpu: number, o: number): boolean {
     const loc = s[o]! - 1;
-    if (loc < 0 || sbFind(m, s, cpu, loc) >= 0) return false;
-    return (s[o + 2]! & HW_PHANTOM) !== 0 || s[newest(m, s, loc) + 2] === s[o + 1];
+    if (loc < 0) return false;
+    // A spurious update follows the software write it goes with; an owed one must come
+    // straight after the write its walk read (the thread's own buffered store may follow).
+    if ((s[o + 2]! & HW_PHANTOM) !== 0) return sbFind(m, s, cpu, loc) < 0;
+    return s[newest(m, s, loc) + 2] === s[o + 1];
   }
 
   private eligible(m: Machine, s: Int32Array, loc: number): boolean {
