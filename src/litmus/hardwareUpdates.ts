@@ -15,7 +15,7 @@ import { MEM_ENTRY } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
 import { sbFind } from '../machine/cpu.js';
 
-export const HW_SLOTS = 3;
+export const HW_SLOTS = 6;
 const SLOT = 3; // loc + 1, timestamp of the write the walk read, kind
 export const HW_WORDS = HW_SLOTS * SLOT;
 /** Offsets (within the slots) of the timestamps: views, compared exactly. */
