@@ -13,7 +13,7 @@ import {
   PGD_TABLE_UXN,
 } from '../../src/arch/arm64/bits.js';
 import {
-  A_AF, A_ATTRINDX, A_NG, A_PXN, A_RDONLY, A_SH, A_USER, A_UXN, ATTR_MEMORY_MASK, DESC_INVALID, DESC_LEAF,
+  A_AF, A_ATTRINDX, A_DBM, A_NG, A_PXN, A_RDONLY, A_SH, A_USER, A_UXN, ATTR_MEMORY_MASK, DESC_INVALID, DESC_LEAF,
   DESC_TABLE, descKind, descPfn, describeDesc, isCont, joinDesc, leafAttrs, splitDesc, tableAttrs,
 } from '../../src/arch/arm64/decode.js';
 
@@ -35,7 +35,7 @@ function refKind(v: bigint, level: number): number {
 function refLeaf(v: bigint): number {
   const f = (n: number, width: number): number => Number((v >> BigInt(n)) & ((1n << BigInt(width)) - 1n));
   return (f(2, 3) << A_ATTRINDX) | (f(8, 2) << A_SH) | (bit(v, 11) << A_NG) | (bit(v, 10) << A_AF) |
-    (bit(v, 7) << A_RDONLY) | (bit(v, 6) << A_USER) | (bit(v, 53) << A_PXN) | (bit(v, 54) << A_UXN);
+    (bit(v, 7) << A_RDONLY) | (bit(v, 6) << A_USER) | (bit(v, 53) << A_PXN) | (bit(v, 54) << A_UXN) | (bit(v, 51) << A_DBM);
 }
 
 const refTable = (v: bigint): number => (bit(v, 59) << A_PXN) | (bit(v, 60) << A_UXN);
@@ -129,15 +129,16 @@ describe('leafAttrs and tableAttrs', () => {
     expect(leaf(base | PTE_NG)).toBe(1 << A_NG);
     expect(leaf(base | PTE_PXN)).toBe(1 << A_PXN);
     expect(leaf(base | PTE_UXN)).toBe(1 << A_UXN);
+    expect(leaf(base | (1n << 51n))).toBe(1 << A_DBM); // DBM: hardware dirty-state management
     expect(leaf(base | PTE_SHARED)).toBe(3 << A_SH);
     expect(leaf(base | (5n << 2n))).toBe(5 << A_ATTRINDX);
     // Cont, table-level XN bits, software bits and the OA are not leaf attributes
-    expect(leaf(base | PTE_CONT | PMD_TABLE_PXN | PMD_TABLE_UXN | (1n << 55n) | (1n << 51n) | 0xffff_ffff_f000n)).toBe(0);
+    expect(leaf(base | PTE_CONT | PMD_TABLE_PXN | PMD_TABLE_UXN | (1n << 55n) | 0xffff_ffff_f000n)).toBe(0);
   });
 
   it('the memory-attribute byte holds AttrIndx, SH and nG; permissions lie above it', () => {
     expect(ATTR_MEMORY_MASK).toBe(0xff);
-    for (const b of [A_AF, A_RDONLY, A_USER, A_PXN, A_UXN]) expect((1 << b) & ATTR_MEMORY_MASK).toBe(0);
+    for (const b of [A_AF, A_RDONLY, A_USER, A_PXN, A_UXN, A_DBM]) expect((1 << b) & ATTR_MEMORY_MASK).toBe(0);
     expect(leaf(PTE_TYPE_PAGE | PTE_SHARED | (7n << 2n) | PTE_NG) & ~ATTR_MEMORY_MASK).toBe(0);
   });
 
