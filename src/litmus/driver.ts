@@ -35,8 +35,16 @@ const R_FLAGS = 2;
 const R_EXCL_LOC = 3;
 const R_EXCL_TS = 4;
 const R_NFAULT = 5;
+/**
+ * The view every later access is ordered after once it cannot be speculative: the
+ * address dependencies of earlier accesses and the sources of earlier branches (Promising
+ * Arm's vCAP). A fault taken, or an isb, orders later loads after it.
+ */
+const R_VCAP = 6;
+/** The view of the flags (the registers CMP and ANDS read). */
+const R_FLAGSV = 7;
 /** Hardware updates the thread owes (hardwareUpdates.ts). */
-const R_HW = 6;
+const R_HW = 8;
 const R_FAULTS = R_HW + HW_WORDS;
 export const FAULTS = 3;
 const R_REGS = R_FAULTS + FAULTS * 3;
@@ -77,7 +85,7 @@ export class LitmusDriver implements CpuDriver {
     const exact: number[] = [];
     for (let c = 0; c < threads.length; c++) {
       this.offsets.push(off);
-      views.push(off + R_EXCL_TS);
+      views.push(off + R_EXCL_TS, off + R_VCAP, off + R_FLAGSV);
       exact.push(off + R_EXCL_TS, ...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       views.push(...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + R_REGS + r * 3 + 2);
@@ -294,6 +302,10 @@ export class LitmusDriver implements CpuDriver {
     return this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
   }
 
+  private raise(s: Int32Array, at: number, view: number): void {
+    if (s[at]! < view) s[at] = view;
+  }
+
   /** An acquire atomic orders later loads after the value it read. */
   private acquireAfter(m: Machine, s: Int32Array, cpu: number, i: Ins, view: number): void {
     if (!i.acquire) return;
@@ -345,6 +357,7 @@ export class LitmusDriver implements CpuDriver {
     switch (i.op) {
       case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
         const { a, dep } = this.address(m, s, cpu, i);
+        this.raise(s, b + R_VCAP, dep);
         const probe = this.addr.probeOfVa.get(a);
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
@@ -390,7 +403,10 @@ export class LitmusDriver implements CpuDriver {
         const x = this.val(m, s, cpu, i.rn, i.w);
         const y = this.op2(m, s, cpu, i);
         const r = alu(i.kind as Alu, x, y);
-        if (i.kind === Alu.Ands) s[b + R_FLAGS] = nzcv(r, i.w, false, false);
+        if (i.kind === Alu.Ands) {
+          s[b + R_FLAGS] = nzcv(r, i.w, false, false);
+          s[b + R_FLAGSV] = Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
+        }
         this.put(m, s, cpu, i.rd, r, i.w, Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm)));
         break;
       }
@@ -404,8 +420,11 @@ export class LitmusDriver implements CpuDriver {
         const sr = sx - sy;
         const overflow = sr !== BigInt.asIntN(bits, sr);
         s[b + R_FLAGS] = nzcv(r, i.w, x >= y, overflow);
+        s[b + R_FLAGSV] = Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
         break;
       }
+      // A value picked by a condition carries no dependency on it (herd7: a pick dependency
+      // does not order a later access's translation, S+shoot+pickaddr_mmufault_db).
       case Op.Cset: this.put(m, s, cpu, i.rd, holds(s[b + R_FLAGS]!, i.cond) ? 1n : 0n, i.w, 0); break;
       case Op.Csel: {
         const r = holds(s[b + R_FLAGS]!, i.cond) ? i.rn : i.rm;
@@ -414,11 +433,15 @@ export class LitmusDriver implements CpuDriver {
       }
       case Op.Cbz: case Op.Cbnz: {
         const zero = this.val(m, s, cpu, i.rn, i.w) === 0n;
+        this.raise(s, b + R_VCAP, this.view(m, s, cpu, i.rn));
         if (zero === (i.op === Op.Cbz)) next = i.target;
         break;
       }
       case Op.B: next = i.target; break;
-      case Op.Bcond: if (holds(s[b + R_FLAGS]!, i.cond)) next = i.target; break;
+      case Op.Bcond:
+        this.raise(s, b + R_VCAP, s[b + R_FLAGSV]!);
+        if (holds(s[b + R_FLAGS]!, i.cond)) next = i.target;
+        break;
       case Op.Adr: this.put(m, s, cpu, i.rd, labelValue(cpu, i.target), false, 0); break;
       case Op.Nop: break;
       case Op.Dmb: dmb(m, s, cpu, i.kind === 1 ? DMB_ST : i.kind === 2 ? DMB_LD : DMB_FULL); break;
@@ -427,7 +450,11 @@ export class LitmusDriver implements CpuDriver {
         if (i.kind === 2) dmb(m, s, cpu, DMB_LD);
         else dsb(m, s, cpu, dsbKind(i.kind));
         break;
-      case Op.Isb: isb(m, s, cpu); break;
+      case Op.Isb:
+        // ctrl+isb (and addr+isb): later loads are ordered after the branches' sources.
+        isb(m, s, cpu);
+        this.raise(s, m.layout.cpu(cpu) + C_VFLOOR, s[b + R_VCAP]!);
+        break;
       case Op.Tlbi: {
         const kind = i.kind === 3 ? TLBI_ALL : i.kind === 1 ? TLBI_VA : TLBI_VA_LAST;
         const page = i.rn === ZR ? 0 : Number(BigInt.asUintN(36, this.val(m, s, cpu, i.rn, false)));
@@ -487,8 +514,10 @@ export class LitmusDriver implements CpuDriver {
       // Taking the exception is a context synchronisation event after an instruction whose
       // address the fault depends on: the handler's loads are ordered as after ctrl+isb.
       isb(m, s, cpu);
+      // The exception is taken only once the instruction is not speculative: after the
+      // addresses and branches before it (herd7's order-via-faults tests).
       const c = m.layout.cpu(cpu);
-      if (s[c + C_VFLOOR]! < dep) s[c + C_VFLOOR] = dep;
+      this.raise(s, c + C_VFLOOR, Math.max(dep, s[b + R_VCAP]!));
       return t.handler;
     }
     if (this.faultMode === 'fatal') {
