@@ -4,7 +4,9 @@
 // untranslated (as herd does). Faults are recorded with the instruction that took them.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import { accessEvent, HW_RETRY, HW_UPDATE, outcomeFault, outcomePa, outcomeUpdate, translateOutcomes } from '../machine/access.js';
+import { A_USER } from '../arch/arm64/decode.js';
+import { accessEvent, HW_RETRY, HW_UPDATE, outcomeAttrs, outcomeFault, outcomePa, outcomeUpdate, translateOutcomes } from '../machine/access.js';
+import { FAULT_PERMISSION } from '../machine/events.js';
 import { HW_AF, HW_DB, HW_PHANTOM, HW_VIEW_OFFSETS, HW_WORDS, type HardwareUpdates } from './hardwareUpdates.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
@@ -16,7 +18,7 @@ import { isb } from '../machine/sys.js';
 import { tlbi, TLBI_ALL, TLBI_VA, TLBI_VA_LAST } from '../machine/tlbi.js';
 import type { CpuDriver } from '../machine/transitions.js';
 import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
-import { labelValue } from './values.js';
+import { labelIndexOf, labelValue } from './values.js';
 
 export type FaultMode = 'fatal' | 'handled' | 'skip';
 
@@ -77,6 +79,8 @@ export class LitmusDriver implements CpuDriver {
     private readonly faultMode: FaultMode,
     /** Per thread, its hardware updates (TTHM), or none without hardware management. */
     private readonly hw?: readonly HardwareUpdates[],
+    /** Threads that run at EL0 (herd7's `EL0=`); their fault handlers run at EL1. */
+    private readonly el0: readonly boolean[] = [],
   ) {
     this.words = threads.map((t) => R_REGS + t.regs.size * 3);
     this.offsets = [];
@@ -294,12 +298,30 @@ export class LitmusDriver implements CpuDriver {
     }
   }
 
+  /** Whether the thread runs at EL0 now (its handler runs at EL1). */
+  private atEl0(m: Machine, s: Int32Array, cpu: number): boolean {
+    const t = this.threads[cpu]!;
+    return this.el0[cpu] === true && !(t.handler >= 0 && s[this.base(m, cpu) + R_PC]! >= t.handler);
+  }
+
+  /** Outcome o's fault for this thread: at EL0 a page without el0 (AP[1]) is a permission fault. */
+  private faultOf(m: Machine, s: Int32Array, cpu: number, o: number, write: boolean): number {
+    const f = outcomeFault(o, write);
+    if ((f === 0 || f === HW_UPDATE) && this.atEl0(m, s, cpu) && ((outcomeAttrs(o) >> A_USER) & 1) === 0) return FAULT_PERMISSION;
+    return f;
+  }
+
   /** Ways translation outcome o goes: a fault one, a retried hardware update none. */
   private outcomeWays(m: Machine, s: Int32Array, cpu: number, i: Ins, probe: number, o: number, write: boolean, dep: number): number {
-    const f = outcomeFault(o, write);
+    const f = this.faultOf(m, s, cpu, o, write);
     if (f === HW_RETRY) return 0;
     if (f !== 0 && f !== HW_UPDATE) return 1;
     return this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
+  }
+
+  /** The variable whose PTE is at loc (slot i + 1 of the last-level table holds variable i). */
+  private varOfPte(m: Machine, loc: number): number {
+    return (loc % m.layout.entries) - 1;
   }
 
   private raise(s: Int32Array, at: number, view: number): void {
@@ -331,6 +353,7 @@ export class LitmusDriver implements CpuDriver {
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
           if (loc === undefined) return 1; // an error step
+          if (loc < m.layout.tableLocs && this.atEl0(m, s, cpu)) return 1; // EL0 may not touch page tables
           return this.ways(m, s, cpu, i, loc, dep) * this.phantomFactor(m, i, loc);
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
@@ -362,6 +385,11 @@ export class LitmusDriver implements CpuDriver {
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
           if (loc === undefined) return this.error(m, s, cpu, `address 0x${a.toString(16)} is in no page of the test`);
+          if (loc < m.layout.tableLocs && this.atEl0(m, s, cpu)) {
+            next = this.takeFault(m, s, cpu, pc, this.varOfPte(m, loc), FT_PERMISSION, dep);
+            enter = next === t.handler;
+            break;
+          }
           const k = this.ways(m, s, cpu, i, loc, dep);
           if (this.phantomFactor(m, i, loc) === 2 && choice >= k) {
             choice -= k;
@@ -378,7 +406,7 @@ export class LitmusDriver implements CpuDriver {
           if (choice < k) break;
           choice -= k;
         }
-        let fault = outcomeFault(o, write);
+        let fault = this.faultOf(m, s, cpu, o, write);
         if (fault === HW_UPDATE) {
           // The access goes on with the updated translation and owes the update itself.
           const u = outcomeUpdate(o, write);
@@ -464,8 +492,8 @@ export class LitmusDriver implements CpuDriver {
       case Op.Msr: case Op.Mrs: this.put(m, s, cpu, i.rd, this.val(m, s, cpu, i.rn, false), false, this.view(m, s, cpu, i.rn)); break;
       case Op.Eret: {
         const elr = this.val(m, s, cpu, t.regs.get('ELR_EL1') ?? ZR, false);
-        const k = Number(elr - labelValue(cpu, 0));
-        if (k < 0 || k > t.code.length) return this.error(m, s, cpu, 'ERET to an address that is no label');
+        const k = labelIndexOf(cpu, elr);
+        if (k < 0 || k > t.code.length) return this.error(m, s, cpu, 'ERET to an address that is no instruction');
         isb(m, s, cpu); // an exception return is a context synchronisation event
         next = k;
         break;

@@ -155,7 +155,7 @@ function hardwareUpdates(p: Prepared): HardwareUpdates[] | undefined {
 export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult {
   const t0 = performance.now();
   const p = prepare(test);
-  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p));
+  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p), p.el0);
   const session = new Session(p.cfg, driver, []);
   const m = session.m;
   for (const [pa, loc] of p.addr.locOfPa) if (m.locOfPa(pa) !== loc) throw new Error(`litmus layout: PA 0x${pa.toString(16)} is not location ${loc}`);
@@ -197,7 +197,7 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
 
 /** Whether any execution breaks break-before-make (a second search with the bbm property). */
 function bbmSeen(p: Prepared, opts: RunOptions): boolean {
-  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p));
+  const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p), p.el0);
   const session = new Session(p.cfg, driver, makeProperties(p.cfg, ['bbm']));
   const res = explore(session, { maxStates: opts.maxStates ?? 2_000_000, timeoutMs: opts.timeoutMs ?? 60_000 });
   return res.verdict === 'violation';

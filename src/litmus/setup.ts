@@ -18,6 +18,8 @@ export interface Prepared {
   initRegs: [number, bigint][][];
   addr: AddressMap;
   faultMode: FaultMode;
+  /** Threads at EL0 (`EL0=P0,P2`). */
+  el0: boolean[];
   cfg: MachineConfig;
 }
 
@@ -74,9 +76,6 @@ function hardwareManagement(v: string, threads: number): { ha: boolean[]; hd: bo
 }
 
 export function prepare(test: LitmusTest): Prepared {
-  for (const [k] of test.header) {
-    if (k === 'EL0') throw new LitmusUnsupported('EL0 threads: EL0 permission checks are not modelled');
-  }
   const mode = faultMode(test);
   const vars = new Vars();
   for (const it of test.init) {
@@ -162,5 +161,11 @@ export function prepare(test: LitmusTest): Prepared {
     hardwareAf: hw.ha,
     hardwareDirty: hw.hd,
   }, 'litmus');
-  return { test, vars, threads, initRegs, addr, faultMode: mode, cfg };
+  const el0 = threads.map(() => false);
+  for (const tok of (test.header.get('EL0') ?? '').split(/[,\s]+/).filter(Boolean)) {
+    const m = /^P(\d+)$/.exec(tok);
+    if (!m || Number(m[1]) >= threads.length) throw new LitmusUnsupported(`EL0=${test.header.get('EL0')}`);
+    el0[Number(m[1])] = true;
+  }
+  return { test, vars, threads, initRegs, addr, faultMode: mode, el0, cfg };
 }

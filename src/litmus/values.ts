@@ -13,13 +13,18 @@ export const FRAME_PFN_BASE = 16;
 export const ROOT_FRAME = 0;
 export const LEAF_FRAME = 1;
 const DATA_PA_BASE = 0x40000;
-/** Code labels (ADR, ELR_EL1): thread t, instruction index k. */
+/** Code addresses (ADR, ELR_EL1): thread t's instruction k is at LABEL_BASE + t * 0x10000 + 4k. */
 const LABEL_BASE = 0x7000_0000;
 
 export const varVa = (i: number): number => (i + 1) * 0x1000;
 export const varPa = (i: number): number => DATA_PA_BASE + i * 0x1000;
 export const ptePa = (i: number): number => (FRAME_PFN_BASE + LEAF_FRAME) * 4096 + (i + 1) * 8;
-export const labelValue = (thread: number, index: number): bigint => BigInt(LABEL_BASE + thread * 0x10000 + index);
+export const labelValue = (thread: number, index: number): bigint => BigInt(LABEL_BASE + thread * 0x10000 + index * 4);
+/** The instruction index a code address of thread t names, or -1. */
+export function labelIndexOf(thread: number, n: bigint): number {
+  const k = Number(n - labelValue(thread, 0));
+  return k >= 0 && k < 0x10000 && k % 4 === 0 ? k / 4 : -1;
+}
 
 // Descriptor fields as herd names them, at their VMSAv8-64 bit positions (herd's
 // AArch64Op: valid 0, el0 6, db 7 inverted, af 10, dbm 51). `db` is the dirty state: db:0
@@ -124,7 +129,7 @@ export function encodeValue(v: Value, vars: Vars, threadIndex: (name: string) =>
 export function formatValue(n: bigint, vars: Vars, labelName: (t: number, k: number) => string | undefined): string {
   if (n >= BigInt(LABEL_BASE) && n < BigInt(LABEL_BASE + 0x100000)) {
     const k = Number(n) - LABEL_BASE;
-    const l = labelName(k >> 16, k & 0xffff);
+    const l = labelName(k >> 16, (k & 0xffff) / 4);
     if (l) return `label:"P${k >> 16}:${l}"`;
   }
   if ((n & BIT_PAGE) !== 0n) {

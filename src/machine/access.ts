@@ -198,6 +198,11 @@ export function outcomeFault(i: number, write: boolean): number {
   return faultOf(i * O, write);
 }
 
+/** Outcome i's leaf attributes (leafAttrs bits; 0 for a fault without a leaf). */
+export function outcomeAttrs(i: number): number {
+  return outcomes[i * O + 3]!;
+}
+
 /** Outcome i's physical address for the probe's VA (when it does not fault). */
 export function outcomePa(m: Machine, probe: number, i: number): number {
   return paOf(i * O, m.cfg.probes[probe]!.va);
