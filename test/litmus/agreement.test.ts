@@ -19,7 +19,7 @@ const files = [
 
 /** Known disagreements in the subset: test path to outcome, with the machine rule behind it. */
 const KNOWN: Record<string, 'missed' | 'spurious'> = {
-  // Missed: deviation 1 (no load buffering) and 25 (a failing CAS never gets its dirty-state update).
+  // Missed: deviation 1 (no load buffering) and 24 (a failing CAS never gets its dirty-state update).
   'herd7-vmsa/AArch64.kvm/A019.litmus': 'missed',
   'herd7-vmsa/aarch64-VMSA/newlob/LB+dmb.sy+acq-HU.litmus': 'missed',
   // Spurious: false alarms not diagnosed yet (walks and DMB LD, faults as ordering points).
@@ -44,7 +44,6 @@ const KNOWN: Record<string, 'missed' | 'spurious'> = {
   'herd7-vmsa/aarch64-VMSA/NT-12-tlbi.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/STRx+LDR-STRptex+db.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/coRR-pte9-bis2.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/order-via-faults/dob/MP+rel+addrpo-mmufault-po.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/order-via-faults/pob/MP+rel+pickaddrpo-mmufault_db-po.litmus': 'spurious',
 };
 
