@@ -129,6 +129,9 @@ export function runOne(file: string, opts: RunOptions & { kinds?: string }): Tes
     const theirs = new Set(expected.states);
     rep.missedStates = [...theirs].filter((s) => !ours.has(s));
     rep.spuriousStates = [...ours].filter((s) => !theirs.has(s));
+    // With herd's whole state list, a state ptmc never reaches is missed even when the verdicts agree.
+    if (rep.outcome === 'agree' && rep.missedStates.length) rep.outcome = 'missed';
+    else if (rep.outcome === 'agree' && rep.spuriousStates.length) rep.outcome = 'spurious';
   }
   if (expected.bbm !== undefined && r.bbm !== undefined) rep.bbm = { ptmc: r.bbm, herd: expected.bbm };
   rep.ms = performance.now() - t0;

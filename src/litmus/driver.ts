@@ -125,7 +125,16 @@ export class LitmusDriver implements CpuDriver {
   }
 
   done(m: Machine, s: Int32Array, cpu: number): boolean {
-    return this.finished(m, s, cpu) && !(this.hw?.[cpu]?.owes(s, this.base(m, cpu) + R_HW) ?? false);
+    if (!this.finished(m, s, cpu)) return false;
+    const hw = this.hw?.[cpu];
+    const b = this.base(m, cpu) + R_HW;
+    // An owed update another write overtook can never be made: the execution is over (discarded).
+    return !hw || !hw.owes(s, b) || hw.overtaken(m, s, b);
+  }
+
+  /** An execution herd would not have: an owed hardware update was overtaken by another write. */
+  discarded(m: Machine, s: Int32Array, cpu: number): boolean {
+    return this.hw?.[cpu]?.overtaken(m, s, this.base(m, cpu) + R_HW) ?? false;
   }
 
   /** The thread runs no more instructions (a spurious AF update may still be pending). */
@@ -307,7 +316,8 @@ export class LitmusDriver implements CpuDriver {
   /** Outcome o's fault for this thread: at EL0 a page without el0 (AP[1]) is a permission fault. */
   private faultOf(m: Machine, s: Int32Array, cpu: number, o: number, write: boolean): number {
     const f = outcomeFault(o, write);
-    if ((f === 0 || f === HW_UPDATE) && this.atEl0(m, s, cpu) && ((outcomeAttrs(o) >> A_USER) & 1) === 0) return FAULT_PERMISSION;
+    // Checked before any hardware update (herd: a permission fault needs no update).
+    if ((f === 0 || f === HW_UPDATE || f === HW_RETRY) && this.atEl0(m, s, cpu) && ((outcomeAttrs(o) >> A_USER) & 1) === 0) return FAULT_PERMISSION;
     return f;
   }
 

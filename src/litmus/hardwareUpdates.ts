@@ -69,6 +69,16 @@ export class HardwareUpdates {
     return s[newest(m, s, loc) + 2] === s[o + 1];
   }
 
+  /** Whether an owed update's write is no longer the newest: it can never be made. */
+  overtaken(m: Machine, s: Int32Array, b: number): boolean {
+    for (let k = 0; k < HW_SLOTS; k++) {
+      const o = b + k * SLOT;
+      if (s[o] === 0 || (s[o + 2]! & HW_PHANTOM) !== 0) continue;
+      if (s[newest(m, s, s[o]! - 1) + 2] !== s[o + 1]) return true;
+    }
+    return false;
+  }
+
   private eligible(m: Machine, s: Int32Array, loc: number): boolean {
     const lo = s[newest(m, s, loc)]!;
     return (lo & 1) !== 0 && (lo & AF_BIT) === 0;

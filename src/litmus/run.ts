@@ -128,17 +128,18 @@ function stateLine(p: Prepared, f: Final, locs: Loc[]): string {
     return Number(t) * 1000 + Number(/\d+/.exec(r!)?.[0] ?? 999);
   };
   const parts = [...[...regs].sort((a, b) => regKey(a[0]) - regKey(b[0])).map(([, v]) => v), ...[...mems.values()].sort()];
-  // herd shows a fault only through an atom that names it, written as the atom was (with
-  // the fault's own type when the atom gives none).
+  // herd shows the faults an atom of the condition or `locations` matches, each in full:
+  // its instruction's label, its location, its type.
   const seen = new Set<string>();
   for (const l of locs) {
     if (l.kind !== 'fault') continue;
     const type = l.type?.replace(/^D-/, '');
-    const x = f.faults(l.thread).find((y) => (!l.label || y.label === l.label) && (!l.loc || y.loc === symbol(l.loc).v) && (!type || y.type === type));
-    if (!x) continue;
-    const text = `Fault(P${l.thread}${l.label ? ':' + l.label : ''}${l.loc ? ',' + symbol(l.loc).v : ''},${type ?? x.type})`;
-    if (!seen.has(text)) parts.push(text);
-    seen.add(text);
+    for (const x of f.faults(l.thread)) {
+      if ((l.label && x.label !== l.label) || (l.loc && x.loc !== symbol(l.loc).v) || (type && x.type !== type)) continue;
+      const text = `Fault(P${l.thread}${x.label ? ':' + x.label : ''}${x.loc ? ',' + x.loc : ''},${x.type})`;
+      if (!seen.has(text)) parts.push(text);
+      seen.add(text);
+    }
   }
   return parts.map((x) => x + ';').join(' ');
 }
@@ -171,7 +172,7 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
     observe: (s) => {
       for (let c = 0; c < p.threads.length; c++) {
         if (driver.status(m, s, c) === ST_ERROR) return '#error';
-        if (driver.status(m, s, c) === ST_DISCARDED) return '#discarded';
+        if (driver.status(m, s, c) === ST_DISCARDED || driver.discarded(m, s, c)) return '#discarded';
       }
       const f = new Final(p, driver, m, s);
       if (test.filter && !holds(p, f, test.filter)) return '#filtered';
@@ -190,6 +191,7 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
     complete: res.verdict !== 'incomplete', ms: 0,
   };
   if (res.finals.has('#error') && out.errors.length === 0) out.errors.push('an execution stopped with an error');
+  if (states.length === 0 && out.errors.length === 0 && out.complete) out.errors.push('no execution reaches a final state');
   if (opts.bbm) out.bbm = bbmSeen(p, opts);
   out.ms = performance.now() - t0;
   return out;
@@ -199,8 +201,8 @@ export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult
 function bbmSeen(p: Prepared, opts: RunOptions): boolean {
   const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p), p.el0);
   const session = new Session(p.cfg, driver, makeProperties(p.cfg, ['bbm']));
-  const res = explore(session, { maxStates: opts.maxStates ?? 2_000_000, timeoutMs: opts.timeoutMs ?? 60_000 });
-  return res.verdict === 'violation';
+  const res = explore(session, { maxStates: opts.maxStates ?? 2_000_000, timeoutMs: opts.timeoutMs ?? 60_000, keepGoing: true });
+  return res.violations.has('bbm');
 }
 
 export { LitmusUnsupported };

@@ -1,15 +1,16 @@
 // Explicit accesses through translation. An access may use any TLB entry for its VA, an
-// early fault result (a walk since the CPU's last isb that started after the access's
-// address was known), or a walk done now at the access's floor. Outcomes that give the
-// same result are merged, so the choice count is the number of distinct results.
+// early translation or early fault result (from before a TLBI, or a walk, since the
+// CPU's last isb, that the access could have used), or a walk done now at the access's
+// floor. Outcomes that give the same result are merged (a leaf that may need a hardware
+// update also keeps which write it was), so the choice count is the number of results.
 
 import { BIT } from '../arch/arm64/bits.js';
 import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
-import { load, loadChoices, ReadResult, rmwWrite, store } from './cpu.js';
+import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
 import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
-import { newestWrite, walkFloorIdx } from './memory.js';
+import { commitWrite, newestWrite, walkFloorIdx } from './memory.js';
 import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
 import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
@@ -77,7 +78,9 @@ function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs:
       else {
         const size = leafSizeLog2(m, level, hi);
         const oa = alignDown(descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
-        if (curHa) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, i === n - 1 ? 1 : 0);
+        // The leaf and whether it is the newest write matter only where an update may be needed.
+        const mayUpdate = !af || (curHd && ((a >> A_RDONLY) & 1) !== 0 && ((a >> A_DBM) & 1) !== 0);
+        if (mayUpdate) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, i === n - 1 ? 1 : 0);
         else addOutcome(FAULT_NONE, level, oa, a, 0, 0);
       }
     }
@@ -131,7 +134,7 @@ function faultOf(o: number, write: boolean): number {
   const a = outcomes[o + 3]!;
   const readOnly = write && ((a >> A_RDONLY) & 1) !== 0;
   const dirty = readOnly && curHd && ((a >> A_DBM) & 1) !== 0;
-  if (readOnly && !dirty) return f === FAULT_ACCESS_FLAG && !curHa ? FAULT_ACCESS_FLAG : FAULT_PERMISSION;
+  if (readOnly && !dirty) return FAULT_PERMISSION; // here AF clear implies hardware AF
   if (!dirty && f === FAULT_NONE) return FAULT_NONE;
   // A TLB entry cannot be updated: the access walks again (the on-the-spot walk's outcomes).
   if (hwLoc === 0) return HW_RETRY;
@@ -150,13 +153,13 @@ export function outcomeUpdate(i: number, write: boolean): { loc: number; bits: n
  * Perform outcome i's hardware update: atomically set AF (and, for a write under HD, make
  * the leaf writable) in the newest write of the leaf, which the walk read.
  */
-export function hardwareUpdate(m: Machine, s: Int32Array, cpu: number, i: number, write: boolean, rd: ReadResult): void {
+export function hardwareUpdate(m: Machine, s: Int32Array, i: number, write: boolean): void {
   const o = i * O;
   const loc = outcomes[o + 6]! - 1;
   const w = newestWrite(m, s, loc);
   let lo = s[w]! | (1 << BIT.AF);
   if (write && curHd) lo &= ~(1 << BIT.RDONLY);
-  rmwWrite(m, s, cpu, loc, 0, lo, s[w + 1]!, false, rd);
+  commitWrite(m, s, -1, loc, lo, s[w + 1]!, 0); // the hardware's write: no CPU's views move
 }
 
 function paOf(o: number, va: number): number {
@@ -182,7 +185,6 @@ function outcomeWays(m: Machine, s: Int32Array, cpu: number, i: number, write: b
   return loc >= 0 ? loadChoices(m, s, cpu, loc, depView) : 1;
 }
 
-const scratch = new ReadResult();
 
 /**
  * Translation alone, for accesses whose memory operation the caller performs (litmus
@@ -256,11 +258,8 @@ export function access(
     choice -= k;
   }
   const o = i * O;
-  let fault = faultOf(o, write);
-  if (fault === HW_UPDATE) {
-    hardwareUpdate(m, s, cpu, i, write, scratch);
-    fault = FAULT_NONE;
-  }
+  const update = faultOf(o, write) === HW_UPDATE;
+  const fault = update ? FAULT_NONE : faultOf(o, write);
   accessEvent(m, cpu, probe, i, write, fault);
   res.fault = fault;
   res.level = outcomes[o + 1]!;
@@ -269,8 +268,13 @@ export function access(
   rd.view = depView;
   if (fault !== FAULT_NONE) return fault;
   const loc = m.locOfPa(res.pa);
-  if (loc < 0) return FAULT_NONE; // memory the scenario does not model: reads 0, writes vanish
+  if (loc < 0) {
+    if (update) hardwareUpdate(m, s, i, write);
+    return FAULT_NONE; // memory the scenario does not model: reads 0, writes vanish
+  }
   if (write) store(m, s, cpu, loc, lo, hi);
   else load(m, s, cpu, loc, depView, sub, false, rd);
+  // After the access: committing renumbers timestamps, which the load's choice relies on.
+  if (update) hardwareUpdate(m, s, i, write);
   return FAULT_NONE;
 }

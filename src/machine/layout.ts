@@ -16,7 +16,7 @@
 //            etCount, ET x (TLB tuple, floor)   early translations: TLB entries a TLBI
 //                                               removed since the CPU's last isb      sorted
 //            coh [NL]                    newest write to each location this CPU has seen
-//            probe [P] x (earlyValid, earlyFloor, wActive, wLevel, wFrame, wFloor, wAttrs, wDone, wStart)
+//            probe [P] x (earlyFaults (1 << kind), earlyFloor, wActive, wLevel, wFrame, wFloor, wAttrs, wDone, wStart)
 //  extra regions (check/ and the program layer ask for them before the layout is built)
 //
 // Unused slots are always zero, so equal states are equal word for word.

@@ -80,7 +80,7 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   // A removed entry stays usable by the CPU's accesses until its next isb: they may have
   // been translated before the TLBI (herd7's V2I, MP+shoot+po), if their address depends
   // on nothing written after it completed.
-  const keep = m.translates[cpu] !== 0;
+  const keep = m.translates[cpu] !== 0 && (m.translatesWhenDone[cpu] !== 0 || !m.cpuDone(s, cpu));
   const now = s[G_TIME]!;
   removeWhere(s, tlbBase(m, cpu), TLB_ENTRY, (t) => {
     const hit = all || tlbOverlaps(s, t, region, vaPage, pages);
