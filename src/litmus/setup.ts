@@ -154,6 +154,8 @@ export function prepare(test: LitmusTest): Prepared {
     probes: vars.names.map((_, i) => ({ va: varVa(i), ttbr: 0 as const })),
     ttbr0: ROOT_FRAME,
     unboundedWalks: true,
+    // Loops that rewrite a PTE with hardware updates keep more than the default 4 writes readable.
+    historyDepth: 8,
     tlbEntries: 32,
     walkCacheEntries: 16,
     bbm: '0',
