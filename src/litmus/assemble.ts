@@ -110,6 +110,13 @@ function reg(ins: Instruction, t: ThreadCode, a: string | undefined): { r: numbe
   return { r: regIndex(t, `X${n}`), w };
 }
 
+/** The destination register (and so the operation's width). */
+function dest(ins: Instruction, t: ThreadCode, o: Ins, a: string | undefined): void {
+  const d = reg(ins, t, a);
+  o.rd = d.r;
+  o.w = d.w;
+}
+
 export function regIndex(t: ThreadCode, name: string): number {
   let r = t.regs.get(name);
   if (r === undefined) {
@@ -174,9 +181,7 @@ function decode(ins: Instruction, t: ThreadCode): Ins {
   if (alu !== undefined) {
     const o = blank(ins, Op.Alu);
     o.kind = alu;
-    const d = reg(ins, t, a[0]);
-    o.rd = d.r;
-    o.w = d.w;
+    dest(ins, t, o, a[0]);
     o.rn = reg(ins, t, a[1]).r;
     operand2(ins, t, o, a.slice(2));
     return o;
@@ -185,9 +190,7 @@ function decode(ins: Instruction, t: ThreadCode): Ins {
     case 'MOV': case 'MVN': {
       if (op === 'MVN') fail(ins, 'MVN is not supported');
       const o = blank(ins, Op.Mov);
-      const d = reg(ins, t, a[0]);
-      o.rd = d.r;
-      o.w = d.w;
+      dest(ins, t, o, a[0]);
       operand2(ins, t, o, a.slice(1));
       return o;
     }
@@ -201,17 +204,13 @@ function decode(ins: Instruction, t: ThreadCode): Ins {
     }
     case 'CSET': {
       const o = blank(ins, Op.Cset);
-      const d = reg(ins, t, a[0]);
-      o.rd = d.r;
-      o.w = d.w;
+      dest(ins, t, o, a[0]);
       o.cond = cond(ins, a[1] ?? '');
       return o;
     }
     case 'CSEL': {
       const o = blank(ins, Op.Csel);
-      const d = reg(ins, t, a[0]);
-      o.rd = d.r;
-      o.w = d.w;
+      dest(ins, t, o, a[0]);
       o.rn = reg(ins, t, a[1]).r;
       o.rm = reg(ins, t, a[2]).r;
       o.cond = cond(ins, a[3] ?? '');

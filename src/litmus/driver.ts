@@ -3,28 +3,30 @@
 // VA goes through the machine's TLB and walks, page-table entries and PAs are accessed
 // untranslated (as herd does). Faults are recorded with the instruction that took them.
 
-import { splitDesc } from '../arch/arm64/decode.js';
-import { A_USER } from '../arch/arm64/decode.js';
+import { A_USER, joinDesc, splitDesc } from '../arch/arm64/decode.js';
 import { accessEvent, HW_RETRY, HW_UPDATE, outcomeAttrs, outcomeFault, outcomePa, outcomeUpdate, translateOutcomes } from '../machine/access.js';
-import { FAULT_PERMISSION } from '../machine/events.js';
+import { FAULT_ACCESS_FLAG, FAULT_PERMISSION, FAULT_TRANSLATION } from '../machine/events.js';
 import { HW_AF, HW_DB, HW_PHANTOM, HW_VIEW_OFFSETS, HW_WORDS, type HardwareUpdates } from './hardwareUpdates.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
   loadEnabled, ReadResult, rmwEnabled, rmwWrite, sbCount, sbFind, store,
 } from '../machine/cpu.js';
-import { C_VFLOOR, MEM_ENTRY, type ExtraRegion } from '../machine/layout.js';
+import { C_VFLOOR, type ExtraRegion } from '../machine/layout.js';
+import { newestWrite } from '../machine/memory.js';
 import type { Machine } from '../machine/machine.js';
 import { isb } from '../machine/sys.js';
 import { tlbi, TLBI_ALL, TLBI_VA, TLBI_VA_LAST } from '../machine/tlbi.js';
 import type { CpuDriver } from '../machine/transitions.js';
+import { alu, atomic, compareFlags, holds, nzcv } from './alu.js';
 import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
 import { labelIndexOf, labelValue } from './values.js';
 
 export type FaultMode = 'fatal' | 'handled' | 'skip';
 
-export const FT_TRANSLATION = 1;
-export const FT_ACCESS_FLAG = 2;
-export const FT_PERMISSION = 3;
+// Fault types: the machine's translation faults, then the instruction-generated ones.
+export const FT_TRANSLATION = FAULT_TRANSLATION;
+export const FT_ACCESS_FLAG = FAULT_ACCESS_FLAG;
+export const FT_PERMISSION = FAULT_PERMISSION;
 export const FT_UNDEFINED = 4;
 export const FT_SVC = 5;
 
@@ -68,8 +70,7 @@ export interface AddressMap {
 export class LitmusDriver implements CpuDriver {
   readonly regions: readonly ExtraRegion[];
   private readonly rd = new ReadResult();
-  private readonly words: number[];
-  private readonly offsets: number[];
+  private readonly offsets: number[] = [];
   readonly errors: string[] = [];
 
   constructor(
@@ -82,8 +83,6 @@ export class LitmusDriver implements CpuDriver {
     /** Threads that run at EL0 (herd7's `EL0=`); their fault handlers run at EL1. */
     private readonly el0: readonly boolean[] = [],
   ) {
-    this.words = threads.map((t) => R_REGS + t.regs.size * 3);
-    this.offsets = [];
     let off = 0;
     const views: number[] = [];
     const exact: number[] = [];
@@ -93,7 +92,7 @@ export class LitmusDriver implements CpuDriver {
       exact.push(off + R_EXCL_TS, ...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       views.push(...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + R_REGS + r * 3 + 2);
-      off += this.words[c]!;
+      off += R_REGS + threads[c]!.regs.size * 3;
     }
     this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
   }
@@ -166,7 +165,7 @@ export class LitmusDriver implements CpuDriver {
 
   reg(m: Machine, s: Int32Array, cpu: number, r: number): bigint {
     const b = this.base(m, cpu) + R_REGS + r * 3;
-    return (BigInt(s[b + 1]! >>> 0) << 32n) | BigInt(s[b]! >>> 0);
+    return joinDesc(s[b]!, s[b + 1]!);
   }
 
   private ins(m: Machine, s: Int32Array, cpu: number): Ins | undefined {
@@ -216,16 +215,10 @@ export class LitmusDriver implements CpuDriver {
     return i.op !== Op.Ldr && i.op !== Op.Ldxr;
   }
 
-  private rmwOk(m: Machine, s: Int32Array, cpu: number, loc: number, i: Ins): boolean {
-    return rmwEnabled(m, s, cpu, loc, i.release);
-  }
-
   private exclusiveHolds(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
     const b = this.base(m, cpu);
     if (s[b + R_EXCL_LOC] !== loc + 1 || sbFind(m, s, cpu, loc) >= 0) return false;
-    const mb = m.layout.mem(loc);
-    const newest = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
-    return s[newest + 2] === s[b + R_EXCL_TS];
+    return s[newestWrite(m, s, loc) + 2] === s[b + R_EXCL_TS];
   }
 
   /** Ways the memory operation can go on loc (-1: memory no variable has, read as 0). */
@@ -235,7 +228,7 @@ export class LitmusDriver implements CpuDriver {
       case Op.Ldr: case Op.Ldxr: return loadChoices(m, s, cpu, loc, dep);
       case Op.Str: return 1;
       case Op.Stxr: return 1 + (this.exclusiveHolds(m, s, cpu, loc) ? 1 : 0);
-      case Op.Swp: case Op.LdOp: return this.rmwOk(m, s, cpu, loc, i) ? 1 : 0;
+      case Op.Swp: case Op.LdOp: return rmwEnabled(m, s, cpu, loc, i.release) ? 1 : 0;
       case Op.Cas: {
         const [el, eh] = splitDesc(this.val(m, s, cpu, i.rs, i.w));
         return cmpxchgChoices(m, s, cpu, loc, dep, el, eh, i.release);
@@ -255,12 +248,11 @@ export class LitmusDriver implements CpuDriver {
     switch (i.op) {
       case Op.Ldr: case Op.Ldxr: {
         load(m, s, cpu, loc, dep, sub, i.acquire, rd);
-        this.put(m, s, cpu, i.rd, (BigInt(rd.hi >>> 0) << 32n) | BigInt(rd.lo >>> 0), i.w, rd.view);
+        this.put(m, s, cpu, i.rd, joinDesc(rd.lo, rd.hi), i.w, rd.view);
         if (i.op === Op.Ldxr) {
           const buffered = sbFind(m, s, cpu, loc) >= 0;
-          const mb = m.layout.mem(loc);
           s[b + R_EXCL_LOC] = buffered ? 0 : loc + 1;
-          s[b + R_EXCL_TS] = buffered ? 0 : s[mb + 1 + (s[mb]! - 1) * MEM_ENTRY + 2]!;
+          s[b + R_EXCL_TS] = buffered ? 0 : s[newestWrite(m, s, loc) + 2]!;
           // Only a read of the newest write can be followed by a successful store-exclusive.
           if (!buffered && rd.view < s[b + R_EXCL_TS]!) s[b + R_EXCL_LOC] = 0;
         }
@@ -286,22 +278,22 @@ export class LitmusDriver implements CpuDriver {
         const ordered = i.acquire && i.release;
         const src = this.val(m, s, cpu, i.rs, i.w);
         // Read the newest value first (rmwWrite reads it too) to compute the new one.
-        const mb = m.layout.mem(loc);
-        const nw = mb + 1 + (s[mb]! - 1) * MEM_ENTRY;
-        const old = BigInt.asUintN(i.w ? 32 : 64, (BigInt(s[nw + 1]! >>> 0) << 32n) | BigInt(s[nw]! >>> 0));
+        const nw = newestWrite(m, s, loc);
+        const old = BigInt.asUintN(i.w ? 32 : 64, joinDesc(s[nw]!, s[nw + 1]!));
         const next = i.op === Op.Swp ? src : atomic(i.kind as AtomicOp, old, src);
         const [lo, hi] = splitDesc(BigInt.asUintN(i.w ? 32 : 64, next));
         rmwWrite(m, s, cpu, loc, dep, lo, hi, ordered, rd);
-        this.acquireAfter(m, s, cpu, i, rd.view);
+        if (i.acquire) this.raise(s, m.layout.cpu(cpu) + C_VFLOOR, rd.view);
         this.put(m, s, cpu, i.rd, old, i.w, rd.view);
         return;
       }
       case Op.Cas: {
         const [el, eh] = splitDesc(this.val(m, s, cpu, i.rs, i.w));
         const [nl, nh] = splitDesc(this.val(m, s, cpu, i.rd, i.w));
-        const ok = cmpxchg(m, s, cpu, loc, dep, el, eh, nl, nh, i.release, sub, rd);
-        if (ok || i.acquire) this.acquireAfter(m, s, cpu, i, rd.view);
-        this.put(m, s, cpu, i.rs, (BigInt(rd.hi >>> 0) << 32n) | BigInt(rd.lo >>> 0), i.w, rd.view);
+        cmpxchg(m, s, cpu, loc, dep, el, eh, nl, nh, i.release, sub, rd);
+        // An acquire orders later loads after the value it read, whether the CAS wrote or not.
+        if (i.acquire) this.raise(s, m.layout.cpu(cpu) + C_VFLOOR, rd.view);
+        this.put(m, s, cpu, i.rs, joinDesc(rd.lo, rd.hi), i.w, rd.view);
         return;
       }
     }
@@ -336,13 +328,6 @@ export class LitmusDriver implements CpuDriver {
 
   private raise(s: Int32Array, at: number, view: number): void {
     if (s[at]! < view) s[at] = view;
-  }
-
-  /** An acquire atomic orders later loads after the value it read. */
-  private acquireAfter(m: Machine, s: Int32Array, cpu: number, i: Ins, view: number): void {
-    if (!i.acquire) return;
-    const c = m.layout.cpu(cpu);
-    if (s[c + C_VFLOOR]! < view) s[c + C_VFLOOR] = view;
   }
 
   // ---- the CpuDriver interface ----
@@ -428,8 +413,7 @@ export class LitmusDriver implements CpuDriver {
         const loc = fault !== 0 ? -1 : m.locOfPa(outcomePa(m, probe, o));
         accessEvent(m, cpu, probe, o, write, fault);
         if (fault !== 0) {
-          const ft = fault === 1 ? FT_TRANSLATION : fault === 2 ? FT_ACCESS_FLAG : FT_PERMISSION;
-          next = this.takeFault(m, s, cpu, pc, probe, ft, dep);
+          next = this.takeFault(m, s, cpu, pc, probe, fault, dep); // FT_* = the machine's fault kinds
           enter = next === t.handler;
           break;
         }
@@ -449,15 +433,7 @@ export class LitmusDriver implements CpuDriver {
         break;
       }
       case Op.Cmp: {
-        const bits = i.w ? 32 : 64;
-        const x = this.val(m, s, cpu, i.rn, i.w);
-        const y = BigInt.asUintN(bits, this.op2(m, s, cpu, i));
-        const r = BigInt.asUintN(bits, x - y);
-        const sx = BigInt.asIntN(bits, x);
-        const sy = BigInt.asIntN(bits, y);
-        const sr = sx - sy;
-        const overflow = sr !== BigInt.asIntN(bits, sr);
-        s[b + R_FLAGS] = nzcv(r, i.w, x >= y, overflow);
+        s[b + R_FLAGS] = compareFlags(this.val(m, s, cpu, i.rn, i.w), this.op2(m, s, cpu, i), i.w);
         s[b + R_FLAGSV] = Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
         break;
       }
@@ -591,55 +567,4 @@ export class LitmusDriver implements CpuDriver {
 
 function dsbKind(k: number): number {
   return k === 1 ? DSB_ST : k === 4 ? DSB_NSH : DSB_FULL;
-}
-
-function alu(k: Alu, x: bigint, y: bigint): bigint {
-  switch (k) {
-    case Alu.Add: return x + y;
-    case Alu.Sub: return x - y;
-    case Alu.And: case Alu.Ands: return x & y;
-    case Alu.Orr: return x | y;
-    case Alu.Eor: return x ^ y;
-    case Alu.Bic: return x & ~y;
-    case Alu.Lsr: return x >> y;
-    case Alu.Lsl: return x << y;
-  }
-}
-
-function atomic(k: AtomicOp, old: bigint, src: bigint): bigint {
-  switch (k) {
-    case AtomicOp.Add: return old + src;
-    case AtomicOp.Clr: return old & ~src;
-    case AtomicOp.Set: return old | src;
-    case AtomicOp.Eor: return old ^ src;
-  }
-}
-
-function nzcv(r: bigint, w: boolean, c: boolean, v: boolean): number {
-  const bits = w ? 32 : 64;
-  const u = BigInt.asUintN(bits, r);
-  const n = (u >> BigInt(bits - 1)) & 1n;
-  return (n ? 8 : 0) | (u === 0n ? 4 : 0) | (c ? 2 : 0) | (v ? 1 : 0);
-}
-
-/** Whether condition code k (EQ NE CS CC MI PL VS VC HI LS GE LT GT LE AL) holds. */
-function holds(f: number, k: number): boolean {
-  const N = (f & 8) !== 0, Z = (f & 4) !== 0, C = (f & 2) !== 0, V = (f & 1) !== 0;
-  switch (k) {
-    case 0: return Z;
-    case 1: return !Z;
-    case 2: return C;
-    case 3: return !C;
-    case 4: return N;
-    case 5: return !N;
-    case 6: return V;
-    case 7: return !V;
-    case 8: return C && !Z;
-    case 9: return !(C && !Z);
-    case 10: return N === V;
-    case 11: return N !== V;
-    case 12: return !Z && N === V;
-    case 13: return !(!Z && N === V);
-    default: return true;
-  }
 }

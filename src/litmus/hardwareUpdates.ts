@@ -10,8 +10,7 @@
 //   herd7's SpecAF, NOP+AF).
 // The writes are the hardware's: no CPU's views move (commitWrite with cpu -1).
 
-import { commitWrite } from '../machine/memory.js';
-import { MEM_ENTRY } from '../machine/layout.js';
+import { commitWrite, newestWrite as newest } from '../machine/memory.js';
 import type { Machine } from '../machine/machine.js';
 import { sbFind } from '../machine/cpu.js';
 
@@ -28,11 +27,6 @@ export const HW_PHANTOM = 4;
 
 const AF_BIT = 1 << 10;
 const RDONLY_BIT = 1 << 7;
-
-function newest(m: Machine, s: Int32Array, loc: number): number {
-  const b = m.layout.mem(loc);
-  return b + 1 + (s[b]! - 1) * MEM_ENTRY;
-}
 
 export class HardwareUpdates {
   /**

@@ -6,13 +6,14 @@ import { makeProperties } from '../check/index.js';
 import { explore } from '../explore/dfs.js';
 import { eagerSteps, NO_REDUCTION } from '../explore/reduction.js';
 import { Session } from '../explore/session.js';
-import { MEM_ENTRY } from '../machine/layout.js';
+import { joinDesc } from '../arch/arm64/decode.js';
+import { newestWrite } from '../machine/memory.js';
 import type { Machine } from '../machine/machine.js';
 import type { Cond, LitmusTest, Loc } from './ast.js';
 import { FT_ACCESS_FLAG, FT_PERMISSION, FT_SVC, FT_TRANSLATION, FT_UNDEFINED, LitmusDriver, ST_DISCARDED, ST_ERROR } from './driver.js';
 import { HardwareUpdates } from './hardwareUpdates.js';
 import { prepare, type Prepared } from './setup.js';
-import { encodeDesc, encodeValue, formatValue, LitmusUnsupported, ptePa, symbol, varPa } from './values.js';
+import { encodeDesc, formatValue, LitmusUnsupported, ptePa, symbol, varPa } from './values.js';
 
 export type Verdict = 'Allowed' | 'Forbidden' | 'Required';
 
@@ -62,9 +63,8 @@ class Final {
     const sym = symbol(name);
     const i = this.p.vars.get(sym.v)!;
     const loc = this.m.locOfPa(sym.kind === 'pte' ? ptePa(i) : varPa(i));
-    const b = this.m.layout.mem(loc);
-    const w = b + 1 + (this.s[b]! - 1) * MEM_ENTRY;
-    return (BigInt(this.s[w + 1]! >>> 0) << 32n) | BigInt(this.s[w]! >>> 0);
+    const w = newestWrite(this.m, this.s, loc);
+    return joinDesc(this.s[w]!, this.s[w + 1]!);
   }
 
   faults(thread: number): { label?: string; loc?: string; type: string }[] {
@@ -75,10 +75,6 @@ class Final {
       type: FAULT_NAMES[f.type]!,
     }));
   }
-}
-
-function value(p: Prepared, v: Parameters<typeof encodeValue>[0]): bigint {
-  return encodeValue(v, p.vars, (n) => Number(/^P?(\d+)/.exec(n)?.[1] ?? -1), (t, l) => p.threads[t]?.labels.get(l) ?? -1);
 }
 
 function holds(p: Prepared, f: Final, c: Cond): boolean {
@@ -95,7 +91,7 @@ function holds(p: Prepared, f: Final, c: Cond): boolean {
       }
       // A PTE location's descriptor defaults its oa to the variable's own page (herd's add_oa_if_none).
       const own = l.kind === 'mem' && symbol(l.name).kind === 'pte' ? p.vars.get(symbol(l.name).v) : undefined;
-      const want = c.value!.kind === 'desc' && own !== undefined ? encodeDesc(c.value!, p.vars, own) : value(p, c.value!);
+      const want = c.value!.kind === 'desc' && own !== undefined ? encodeDesc(c.value!, p.vars, own) : p.value(c.value!);
       const got = l.kind === 'reg' ? f.reg(l.thread, l.reg) : f.mem(l.name);
       return got === BigInt.asUintN(64, want);
     }

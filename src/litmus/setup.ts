@@ -20,6 +20,8 @@ export interface Prepared {
   faultMode: FaultMode;
   /** Threads at EL0 (`EL0=P0,P2`). */
   el0: boolean[];
+  /** A value of the test as a number (a label names P<n>'s instruction; an unknown one is refused). */
+  value: (v: Value) => bigint;
   cfg: MachineConfig;
 }
 
@@ -169,5 +171,5 @@ export function prepare(test: LitmusTest): Prepared {
     if (!m || Number(m[1]) >= threads.length) throw new LitmusUnsupported(`EL0=${test.header.get('EL0')}`);
     el0[Number(m[1])] = true;
   }
-  return { test, vars, threads, initRegs, addr, faultMode: mode, el0, cfg };
+  return { test, vars, threads, initRegs, addr, faultMode: mode, el0, value, cfg };
 }

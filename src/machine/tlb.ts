@@ -34,30 +34,16 @@ export function etBase(m: Machine, cpu: number): number {
   return m.layout.cpu(cpu) + m.layout.cEt;
 }
 
+const etTuple = new Int32Array(ET_ENTRY);
+
 /**
  * Keep the TLB tuple at t as an early translation of cpu, usable by accesses whose address
  * depends on nothing newer than floor; a tuple kept twice keeps the larger floor.
  */
 export function keepEarly(m: Machine, s: Int32Array, cpu: number, t: number, floor: number): void {
-  const base = etBase(m, cpu);
-  const n = s[base]!;
-  let i = 0;
-  for (; i < n; i++) {
-    const e = base + 1 + i * ET_ENTRY;
-    let cmp = 0;
-    for (let k = 0; k < TLB_ENTRY && cmp === 0; k++) cmp = s[e + k]! - s[t + k]!;
-    if (cmp === 0) {
-      if (s[e + TLB_ENTRY]! < floor) s[e + TLB_ENTRY] = floor;
-      return;
-    }
-    if (cmp > 0) break;
-  }
-  if (n === m.layout.etCap) throw new CapacityError('machine.tlbEntries', `CPU${cpu}'s early translations are full (${n} entries)`);
-  const e = base + 1 + i * ET_ENTRY;
-  s.copyWithin(e + ET_ENTRY, e, base + 1 + n * ET_ENTRY);
-  for (let k = 0; k < TLB_ENTRY; k++) s[e + k] = s[t + k]!;
-  s[e + TLB_ENTRY] = floor;
-  s[base] = n + 1;
+  for (let k = 0; k < TLB_ENTRY; k++) etTuple[k] = s[t + k]!;
+  etTuple[TLB_ENTRY] = floor;
+  insertSorted(s, etBase(m, cpu), ET_ENTRY, m.layout.etCap, etTuple, `CPU${cpu}'s early translations`, 'machine.tlbEntries', TLB_ENTRY, true);
 }
 
 /** The TLB holds tuple t again: an early translation equal to it adds nothing, so it goes. */
@@ -81,10 +67,11 @@ export function dropEarly(m: Machine, s: Int32Array, cpu: number): void {
 /**
  * Insert tuple t into the sorted set at base (count word, then tuples), ordered and
  * deduplicated on the first `key` fields; on a duplicate the trailing fields (a view) keep
- * their minimum. Returns the new index, or -1 if the key was present.
+ * their minimum, or with keepMax their maximum. Returns the new index, or -1 if the key
+ * was present.
  */
 function insertSorted(
-  s: Int32Array, base: number, width: number, cap: number, t: ArrayLike<number>, what: string, option: string, key = width,
+  s: Int32Array, base: number, width: number, cap: number, t: ArrayLike<number>, what: string, option: string, key = width, keepMax = false,
 ): number {
   const n = s[base]!;
   let i = 0;
@@ -93,7 +80,7 @@ function insertSorted(
     let cmp = 0;
     for (let k = 0; k < key && cmp === 0; k++) cmp = s[e + k]! - t[k]!;
     if (cmp === 0) {
-      for (let k = key; k < width; k++) if (t[k]! < s[e + k]!) s[e + k] = t[k]!;
+      for (let k = key; k < width; k++) if (keepMax ? t[k]! > s[e + k]! : t[k]! < s[e + k]!) s[e + k] = t[k]!;
       return -1;
     }
     if (cmp > 0) break;

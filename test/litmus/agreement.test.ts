@@ -77,8 +77,8 @@ describe('herd7 agreement (subset)', () => {
   const rel = (r: TestReport): string => relative(here, r.file);
 
   it('runs the subset the rule picks', () => {
-    expect(vmsa.length).toBeGreaterThan(100);
-    expect(reports.length).toBe(files.length);
+    expect(vmsa.length).toBe(118);
+    expect(files.length).toBe(185);
   });
 
   it('agrees with herd on every expressible test but the known disagreements', () => {
@@ -101,8 +101,13 @@ describe('herd7 agreement (subset)', () => {
       `${s.spurious} spurious; not expressible: ${s.reasons.map(([r, n]) => `${n} ${r}`).join(', ')}`);
   });
 
-  it("compares herd's BBM flag with the bbm property on the tests that carry it", () => {
-    const s = summarise(reports, 0);
-    expect(s.bbmCompared).toBeGreaterThan(0);
+  it("herd's BBM flag and the bbm property agree but for three false alarms", () => {
+    const differ = reports.filter((r) => r.bbm && r.bbm.ptmc !== r.bbm.herd).map((r) => `${r.name}: ptmc ${r.bbm!.ptmc}, herd ${r.bbm!.herd}`);
+    expect(differ.sort()).toEqual([
+      'A034: ptmc true, herd false',
+      'CoRR+PteOA.DB0.val: ptmc true, herd false',
+      'MP+tlbi-sync.ishsRpteaf0pte-posptepteoa.af1+pos: ptmc true, herd false',
+    ]);
+    expect(summarise(reports, 0).bbmCompared).toBe(52);
   });
 });
