@@ -10,7 +10,7 @@
 //     new entry is written at.
 // Permission-only changes are allowed.
 
-import { ATTR_MEMORY_MASK, DESC_TABLE, descKind } from '../arch/arm64/decode.js';
+import { ATTR_MEMORY_MASK, DESC_TABLE } from '../arch/attrs.js';
 import type { MachineConfig } from '../machine/config.js';
 import { DSB_FULL } from '../machine/cpu.js';
 import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
@@ -61,7 +61,7 @@ function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out
       translateLatest(m, s, starts[i]!, starts[i + 1]!, starts[i + 2]!, pr.vaPage, ev.loc, ev.lo, ev.hi, after);
       const level = before.touchedLevel;
       const what = () =>
-        `CPU${ev.cpu} wrote ${descName(ev.lo, ev.hi, level)} over ${descName(ev.oldLo, ev.oldHi, level)} at the level-${level} ${locName(m, ev.loc)}, live for ${vaName(m, p)}`;
+        `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, level)} over ${descName(m, ev.oldLo, ev.oldHi, level)} at the level-${level} ${locName(m, ev.loc)}, live for ${vaName(m, p)}`;
       if (before.valid && after.valid) {
         if (before.oa !== after.oa || ((before.attrs ^ after.attrs) & ATTR_MEMORY_MASK) !== 0) {
           out.push({ kind: 'bbm', message: `${what()}: the VA's output address or memory attributes changed (PA ${hex(before.oa * 4096)} -> ${hex(after.oa * 4096)}) without break-before-make (invalid, dsb, TLBI, dsb first).` });
@@ -75,7 +75,7 @@ function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out
         if (s[r] === CLEAN) {
           s[r] = UNCLEAN;
           s[r + 1] = ev.cpu;
-          s[r + 2] = descKind(ev.oldLo, ev.oldHi, level) === DESC_TABLE ? 1 : 0;
+          s[r + 2] = m.enc.descKind(ev.oldLo, ev.oldHi, level) === DESC_TABLE ? 1 : 0;
           s[r + R_VIEW] = s[G_TIME]!; // the invalid write is the newest one
         }
       } else if (!before.valid && after.valid && s[r] !== CLEAN) {

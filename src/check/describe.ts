@@ -1,6 +1,5 @@
 // Shared wording for violation explanations: VAs, PAs, descriptors, TLB entries.
 
-import { describeAttrs, describeDesc } from '../arch/arm64/decode.js';
 import { T_ATTRS, T_LEVEL, T_OA, T_REGION, T_SIZE, T_VABASE } from '../machine/tlb.js';
 import type { Machine } from '../machine/machine.js';
 
@@ -17,17 +16,17 @@ export function locName(m: Machine, loc: number): string {
   return `descriptor at PA ${hex(m.paOfLoc(loc))} (frame ${Math.floor(loc / L.entries)} slot ${loc % L.entries})`;
 }
 
-export function descName(lo: number, hi: number, level: number): string {
-  return describeDesc(lo, hi, level);
+export function descName(m: Machine, lo: number, hi: number, level: number): string {
+  return m.enc.describeDesc(lo, hi, level);
 }
 
 /** A TLB tuple at offset e of s. */
-export function tlbEntryName(s: Int32Array, e: number): string {
-  return tlbTupleName(s[e + T_REGION]!, s[e + T_VABASE]!, s[e + T_SIZE]!, s[e + T_OA]!, s[e + T_ATTRS]!, s[e + T_LEVEL]!);
+export function tlbEntryName(m: Machine, s: Int32Array, e: number): string {
+  return tlbTupleName(m, s[e + T_REGION]!, s[e + T_VABASE]!, s[e + T_SIZE]!, s[e + T_OA]!, s[e + T_ATTRS]!, s[e + T_LEVEL]!);
 }
 
-export function tlbTupleName(region: number, vaBase: number, size: number, oa: number, attrs: number, level: number): string {
+export function tlbTupleName(m: Machine, region: number, vaBase: number, size: number, oa: number, attrs: number, level: number): string {
   const bytes = 2 ** size * 4096;
   return `[${region === 0 ? 'TTBR0 ' : ''}VA ${hex(vaBase * 4096)}-${hex(vaBase * 4096 + bytes - 1)} -> PA ${hex(oa * 4096)}, ` +
-    `${bytes >= 1024 * 1024 ? bytes / 1024 / 1024 + ' MiB' : bytes / 1024 + ' KiB'} level-${level} ${describeAttrs(attrs)}]`;
+    `${bytes >= 1024 * 1024 ? bytes / 1024 / 1024 + ' MiB' : bytes / 1024 + ' KiB'} level-${level} ${m.enc.describeAttrs(attrs)}]`;
 }

@@ -3,6 +3,8 @@
 import type { MachineConfig } from '../machine/config.js';
 import { bbmProperty } from './bbm.js';
 import { leakProperty } from './leak.js';
+import { sizeAndAttrChangeProperty } from './sizeAndAttrChange.js';
+import { xenProperty } from './xenPv.js';
 import type { Property, ViolationKind } from './property.js';
 import { tlbConflictProperty } from './tlbConflict.js';
 import { translationProperty, type TranslationParams } from './translation.js';
@@ -13,7 +15,15 @@ export { reachableFrames } from './leak.js';
 export type { Expectation, TranslationParams } from './translation.js';
 
 /** The machine-level properties, by name. */
-export const MACHINE_PROPERTIES = ['tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'translation', 'leak'] as const;
+export const MACHINE_PROPERTIES = [
+  'tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'translation', 'leak', 'size-and-attr-change', 'xen-pt-writable', 'xen-large-page',
+] as const;
+
+/** Properties that only mean something on one profile. */
+export const PROFILE_PROPERTIES: Readonly<Record<string, 'arm64' | 'x86_64'>> = {
+  'tlb-conflict': 'arm64', 'tlb-conflict-abort': 'arm64', bbm: 'arm64',
+  'size-and-attr-change': 'x86_64', 'xen-pt-writable': 'x86_64', 'xen-large-page': 'x86_64',
+};
 
 export interface PropertyParams {
   translation?: TranslationParams;
@@ -35,6 +45,8 @@ export function makeProperties(cfg: MachineConfig, names: readonly ViolationKind
       case 'walk-after-free': out.push(walkAfterFreeProperty()); break;
       case 'translation': out.push(translationProperty(params.translation ?? { mapped: [], never: [] })); break;
       case 'leak': out.push(leakProperty()); break;
+      case 'size-and-attr-change': out.push(sizeAndAttrChangeProperty()); break;
+      case 'xen-pt-writable': case 'xen-large-page': out.push(xenProperty(n)); break;
       default: break; // language-level properties (assert, model-error, deadlock, final) live elsewhere
     }
   }

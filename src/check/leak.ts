@@ -1,7 +1,7 @@
 // Leaks, judged at a final state: a frame allocated (not freed) that no CPU's TTBR reaches
 // through the newest writes.
 
-import { DESC_TABLE, descKind, descPfn } from '../arch/arm64/decode.js';
+import { DESC_TABLE } from '../arch/attrs.js';
 import { C_TTBR } from '../machine/layout.js';
 import { FRAME_USED, type Machine } from '../machine/machine.js';
 import { newestWrite } from '../machine/memory.js';
@@ -16,7 +16,7 @@ export function reachableFrames(m: Machine, s: Int32Array): Set<number> {
     if (level >= 3) return;
     for (let i = 0; i < m.layout.entries; i++) {
       const w = newestWrite(m, s, f * m.layout.entries + i);
-      if (descKind(s[w]!, s[w + 1]!, level) === DESC_TABLE) visit(m.frameOfPfn(descPfn(s[w]!, s[w + 1]!)), level + 1);
+      if (m.enc.descKind(s[w]!, s[w + 1]!, level) === DESC_TABLE) visit(m.frameOfPfn(m.enc.descPfn(s[w]!, s[w + 1]!)), level + 1);
     }
   };
   for (let c = 0; c < m.layout.cpus; c++)

@@ -7,7 +7,8 @@ import type { Machine } from '../machine/machine.js';
 
 export type ViolationKind =
   | 'tlb-conflict' | 'tlb-conflict-abort' | 'bbm' | 'torn-walk' | 'walk-after-free' | 'translation'
-  | 'leak' | 'assert' | 'model-error' | 'deadlock' | 'final';
+  | 'leak' | 'assert' | 'model-error' | 'deadlock' | 'final'
+  | 'size-and-attr-change' | 'xen-pt-writable' | 'xen-large-page';
 
 export interface Violation {
   readonly kind: ViolationKind;

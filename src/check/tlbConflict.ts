@@ -4,7 +4,7 @@
 // a TLB conflict abort at level 2, and is fine at level 2-noabort. Permission-only
 // differences are stale entries, not conflicts.
 
-import { ATTR_MEMORY_MASK } from '../arch/arm64/decode.js';
+import { ATTR_MEMORY_MASK } from '../arch/attrs.js';
 import { Ev, type EventBuffer } from '../machine/events.js';
 import { TLB_ENTRY } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
@@ -32,7 +32,7 @@ export function tlbConflictProperty(): Property {
           const sameOa = ev.c - ev.va === s[e + T_OA]! - b2;
           const sameMem = ((ev.a ^ s[e + T_ATTRS]!) & ATTR_MEMORY_MASK) === 0;
           const sameSize = ev.b === s2 && ev.level === s[e + T_LEVEL];
-          const pair = `${tlbTupleName(region, ev.va, ev.b, ev.c, ev.a, ev.level)} (filled now by a walk for ${vaName(m, ev.probe)}) and ${tlbEntryName(s, e)}`;
+          const pair = `${tlbTupleName(m, region, ev.va, ev.b, ev.c, ev.a, ev.level)} (filled now by a walk for ${vaName(m, ev.probe)}) and ${tlbEntryName(m, s, e)}`;
           if (!sameOa || !sameMem) {
             out.push({ kind: 'tlb-conflict', message: `CPU${ev.cpu}'s TLB holds ${pair}, which translate a common VA to ${sameOa ? 'different memory attributes' : 'different output addresses'}: a TLB conflict at every BBM level.` });
             return;

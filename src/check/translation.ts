@@ -3,7 +3,7 @@
 // faults on the first, a TLB fill or successful access for the second, or a TLB fill that
 // maps the first elsewhere or more permissively, is a violation.
 
-import { A_RDONLY, describeAttrs } from '../arch/arm64/decode.js';
+import { A_RDONLY } from '../arch/attrs.js';
 import { Ev, type EventBuffer, FAULT_NONE, FAULT_PERMISSION } from '../machine/events.js';
 import type { Machine } from '../machine/machine.js';
 import { hex, tlbTupleName, vaName } from './describe.js';
@@ -49,7 +49,7 @@ function checkFill(
   mapped: Map<number, Expectation>, never: Set<number>, out: Violation[],
 ): void {
   const region = m.cfg.probes[fillProbe]!.region;
-  const entry = tlbTupleName(region, vaBase, size, oa, attrs, level);
+  const entry = tlbTupleName(m, region, vaBase, size, oa, attrs, level);
   m.cfg.probes.forEach((pr, p) => {
     if (pr.region !== region || pr.vaPage < vaBase || pr.vaPage >= vaBase + 2 ** size) return;
     if (never.has(p)) {
@@ -62,6 +62,6 @@ function checkFill(
     if (pa !== e.pa)
       out.push({ kind: 'translation', message: `CPU${cpu}'s TLB was filled with ${entry}, which maps ${vaName(m, p)} to PA ${hex(pa)}; it must map to ${hex(e.pa)}.` });
     else if (e.writable === false && ((attrs >> A_RDONLY) & 1) === 0)
-      out.push({ kind: 'translation', message: `CPU${cpu}'s TLB was filled with ${entry} (${describeAttrs(attrs)}), which lets ${vaName(m, p)} be written; it must be read-only.` });
+      out.push({ kind: 'translation', message: `CPU${cpu}'s TLB was filled with ${entry} (${m.enc.describeAttrs(attrs)}), which lets ${vaName(m, p)} be written; it must be read-only.` });
   });
 }

@@ -18,7 +18,7 @@ export function tornWalkProperty(): Property {
         if (ev.a & WR_UNINIT)
           out.push({ kind: 'torn-walk', message: `CPU${ev.cpu}'s walker, walking ${vaName(m, ev.probe)}, read the level-${ev.level} ${locName(m, ev.loc)} before it was initialised: the table was published before its entries were visible to walkers (a missing dsb(ishst)/smp_wmb between filling the table and populating the entry that points to it).` });
         else if (ev.a & WR_NOT_TABLE)
-          out.push({ kind: 'torn-walk', message: `CPU${ev.cpu}'s walker, walking ${vaName(m, ev.probe)}, read ${descName(ev.lo, ev.hi, ev.level)} at the level-${ev.level} ${locName(m, ev.loc)}, a table descriptor pointing outside the page-table frames: it followed junk.` });
+          out.push({ kind: 'torn-walk', message: `CPU${ev.cpu}'s walker, walking ${vaName(m, ev.probe)}, read ${descName(m, ev.lo, ev.hi, ev.level)} at the level-${ev.level} ${locName(m, ev.loc)}, a table descriptor pointing outside the page-table frames: it followed junk.` });
       }
     },
   };

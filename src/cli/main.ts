@@ -59,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command (see --help)')
     .command('check <scenario>', 'explore every interleaving of a scenario', (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
-      .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
+      .option('memory-model', { choices: ['relaxed', 'sc', 'tso'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('max-states', { type: 'number', describe: 'stop after this many states (verdict: incomplete)' })
@@ -86,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('shrink', { type: 'boolean', default: true, describe: 'shrink the failing schedule (--no-shrink to keep it)' })
       .option('keep-going', { type: 'boolean', default: false, describe: 'go on after a violation: the first run of each kind' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core; fast-check runs on one)' })
-      .option('memory-model', { choices: ['relaxed', 'sc'] as const, describe: 'override the scenario\'s memory model' })
+      .option('memory-model', { choices: ['relaxed', 'sc', 'tso'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),

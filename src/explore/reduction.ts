@@ -49,7 +49,7 @@ export function eagerSteps(classify: StepClassifier): Reduction {
     eager(m, d, s, out) {
       const L = m.layout;
       for (let c = 0; c < L.cpus; c++) {
-        for (let p = 0; p < L.probes && !m.sc; p++) {
+        for (let p = 0; p < L.probes && !m.readsNewest; p++) {
           if (s[L.probe(c, p) + P_WACTIVE] === 0) continue;
           out.kind = A_WALK;
           out.cpu = c;

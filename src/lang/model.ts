@@ -5,7 +5,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESCRIPTOR_NAMES } from '../arch/arm64/bits.js';
 import type { MachineConfig } from '../machine/config.js';
 import { compileProgram } from './compiler.js';
 import { DiagnosticList, format, type Diagnostic } from './diagnostics.js';
@@ -68,8 +67,12 @@ export function machineMacros(cfg: MachineConfig): Record<string, string> {
   for (const [k, v] of Object.entries(cfg.geometry.constants)) {
     out[k] = /SHIFT|PTRS_PER|CONT_PTES|CONT_PMDS|VA_BITS/.test(k) ? v.toString() : `0x${v.toString(16)}UL`;
   }
-  for (const [k, v] of Object.entries(DESCRIPTOR_NAMES)) out[k] = `0x${v.toString(16)}UL`;
+  for (const [k, v] of Object.entries(cfg.encoding.names)) out[k] = `0x${v.toString(16)}UL`;
   out.PTMC_LEVELS = String(cfg.geometry.levels);
+  out[cfg.profile === 'x86_64' ? 'CONFIG_X86_64' : 'CONFIG_ARM64'] = '1';
+  // The tables in use before the CPUs start stand for the kernel image's static tables.
+  const firstFree = cfg.frameInit.findIndex((f) => f.init === 'free');
+  out.__ptmc_static_tables_end = `0x${((cfg.framePfnBase + (firstFree < 0 ? cfg.frames : firstFree)) * 4096).toString(16)}UL`;
   out.PTMC_BBML2_NOABORT = cfg.bbm === '2-noabort' ? '1' : '0';
   const root = cfg.ttbr1 >= 0 ? (cfg.framePfnBase + cfg.ttbr1) * 4096 : 0;
   out.swapper_pg_dir = `0x${root.toString(16)}UL`;
@@ -77,7 +80,7 @@ export function machineMacros(cfg: MachineConfig): Record<string, string> {
 }
 
 export function compileModel(spec: ModelSpec, cfg: MachineConfig): { program: CompiledProgram; warnings: Diagnostic[]; files: string[] } {
-  const prelude = join(projectRoot(), 'models', 'include', 'arm64-kernel.h');
+  const prelude = join(projectRoot(), 'models', 'include', cfg.encoding.prelude);
   const entry = SCENARIO_FILE;
   const lines = [`#include "${prelude}"`, ...spec.files.map((f) => `#include "${resolve(f)}"`)];
   const lineFields: Record<number, string> = {};

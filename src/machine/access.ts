@@ -5,7 +5,7 @@
 // update also keeps which write it was), so the choice count is the number of results.
 
 import { BIT } from '../arch/arm64/bits.js';
-import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
+import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
 import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
@@ -65,19 +65,19 @@ function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs:
       addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, (s[w + 3]! & W_UNINIT) | (freed ? 4 : 0));
       continue;
     }
-    const kind = descKind(lo, hi, level);
+    const kind = m.enc.descKind(lo, hi, level);
     if (kind === DESC_INVALID) addOutcome(FAULT_TRANSLATION, level, 0, 0, 0, 0);
     else if (kind === DESC_TABLE) {
-      const next = m.frameOfPfn(descPfn(lo, hi));
+      const next = m.frameOfPfn(m.enc.descPfn(lo, hi));
       if (next < 0) addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, WR_NOT_TABLE);
-      else walkNow(m, s, next, level + 1, attrs | tableAttrs(lo, hi), vaPage, Math.max(floor, ts));
+      else walkNow(m, s, next, level + 1, attrs | m.enc.tableAttrs(lo, hi), vaPage, Math.max(floor, ts));
     } else {
-      const a = leafAttrs(lo, hi) | attrs;
+      const a = m.enc.leafAttrs(lo, hi) | attrs;
       const af = ((a >> A_AF) & 1) !== 0;
       if (!af && !curHa) addOutcome(FAULT_ACCESS_FLAG, level, 0, 0, 0, 0);
       else {
         const size = leafSizeLog2(m, level, hi);
-        const oa = alignDown(descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
+        const oa = alignDown(m.enc.descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
         // The leaf and whether it is the newest write matter only where an update may be needed.
         const mayUpdate = !af || (curHd && ((a >> A_RDONLY) & 1) !== 0 && ((a >> A_DBM) & 1) !== 0);
         if (mayUpdate) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, i === n - 1 ? 1 : 0);

@@ -4,9 +4,12 @@
 
 import { ConfigError } from '../arch/configError.js';
 import { makeGeometry, type Geometry, type GeometryOptions } from '../arch/arm64/geometry.js';
+import type { Encoding, Profile } from '../arch/encoding.js';
+import { encodingFor, PROFILES } from '../arch/profiles.js';
 
 export type BbmLevel = '0' | '2' | '2-noabort';
-export type MemoryModel = 'relaxed' | 'sc';
+/** relaxed: Arm's model; tso: x86's (stores commit in order, loads read the newest write). */
+export type MemoryModel = 'relaxed' | 'sc' | 'tso';
 export type FrameInit = 'free' | 'zero' | 'junk';
 
 export interface ProbeOptions {
@@ -23,7 +26,7 @@ export interface FrameOptions {
 }
 
 export interface MachineOptions {
-  profile?: 'arm64';
+  profile?: Profile;
   geometry?: GeometryOptions;
   cpus?: number;
   /** Number of table frames in the pool. */
@@ -75,7 +78,8 @@ export interface Probe {
 }
 
 export interface MachineConfig {
-  readonly profile: 'arm64';
+  readonly profile: Profile;
+  readonly encoding: Encoding;
   readonly geometry: Geometry;
   readonly cpus: number;
   readonly frames: number;
@@ -103,9 +107,18 @@ export interface MachineConfig {
 }
 
 export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'): MachineConfig {
-  if (o.profile !== undefined && o.profile !== 'arm64')
-    throw new ConfigError(`${where}.profile: unknown profile '${String(o.profile)}' (supported: arm64)`);
-  const geometry = makeGeometry(o.geometry, `${where}.geometry`);
+  const profile = o.profile ?? 'arm64';
+  if (!PROFILES.includes(profile))
+    throw new ConfigError(`${where}.profile: unknown profile '${String(o.profile)}' (supported: ${PROFILES.join(', ')})`);
+  const encoding = encodingFor(profile);
+  if (!encoding.hasCont)
+    for (const k of ['contPtes', 'contPmds'] as const)
+      if ((o.geometry?.[k] ?? 1) !== 1) throw new ConfigError(`${where}.geometry.${k}: ${profile} has no contiguous groups (must be 1)`);
+  const geometry = makeGeometry({
+    levels: encoding.defaultLevels, ...(encoding.hasCont ? {} : { contPtes: 1, contPmds: 1 }), ...o.geometry,
+  }, `${where}.geometry`);
+  if (profile === 'x86_64' && geometry.levels !== 4)
+    throw new ConfigError(`${where}.geometry.levels: x86_64 is modelled with 4-level paging (got ${geometry.levels})`);
   const cpus = int(o.cpus ?? 2, `${where}.cpus`, 1, 8);
   const frames = int(o.frames ?? 8, `${where}.frames`, 1, 256);
   const vaPages = 2 ** (geometry.vaBits - geometry.pageShift);
@@ -156,14 +169,17 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
   const bbm = o.bbm ?? '2-noabort';
   if (!['0', '2', '2-noabort'].includes(bbm))
     throw new ConfigError(`${where}.bbm: must be 0, 2 or 2-noabort (got '${String(bbm)}')`);
-  const memoryModel = o.memoryModel ?? 'relaxed';
-  if (!['relaxed', 'sc'].includes(memoryModel))
-    throw new ConfigError(`${where}.memoryModel: must be relaxed or sc (got '${String(memoryModel)}')`);
+  const memoryModel = o.memoryModel ?? (profile === 'x86_64' ? 'tso' : 'relaxed');
+  if (!['relaxed', 'sc', 'tso'].includes(memoryModel))
+    throw new ConfigError(`${where}.memoryModel: must be relaxed, sc or tso (got '${String(memoryModel)}')`);
+  if (profile === 'x86_64' && memoryModel === 'relaxed')
+    throw new ConfigError(`${where}.memoryModel: x86_64 is tso (or sc), not relaxed`);
   const unboundedWalks = o.unboundedWalks ?? false;
-  // Under sc a walk spread over commits reads what no walk made at one moment reads.
-  if (unboundedWalks && memoryModel === 'sc') throw new ConfigError(`${where}: unbounded walks need relaxed memory`);
+  // Under sc and tso a walk spread over commits reads what no walk made at one moment reads.
+  if (unboundedWalks && memoryModel !== 'relaxed') throw new ConfigError(`${where}: unbounded walks need relaxed memory`);
   return {
-    profile: 'arm64',
+    profile,
+    encoding,
     geometry,
     cpus,
     frames,

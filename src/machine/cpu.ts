@@ -64,8 +64,9 @@ export function store(m: Machine, s: Int32Array, cpu: number, loc: number, lo: n
   s[c + m.layout.cSb] = n + 1;
 }
 
-/** Whether buffered store i may commit now: in order per location and across barriers. */
+/** Whether buffered store i may commit now: in order per location and across barriers (tso: oldest first). */
 export function canCommit(m: Machine, s: Int32Array, cpu: number, i: number): boolean {
+  if (m.tso) return i === 0;
   const e = sbEntry(m, cpu, i);
   const loc = s[e]!;
   if (s[e + 3] !== s[sbEntry(m, cpu, 0) + 3]) return false; // an older barrier epoch is pending

@@ -2,7 +2,7 @@
 // optionally with one location's value replaced. The BBM and leak checks use it to ask
 // "what did this VA translate to just before and just after this commit".
 
-import { A_AF, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
+import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { C_TTBR, C_TTBR_PENDING, P_WACTIVE, P_WATTRS, P_WFRAME, P_WLEVEL, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { newestWrite } from './memory.js';
@@ -43,22 +43,22 @@ export function translateLatest(
       lo = s[w]!;
       hi = s[w + 1]!;
     }
-    const k = descKind(lo, hi, level);
+    const k = m.enc.descKind(lo, hi, level);
     if (k === DESC_INVALID) return out;
     if (k === DESC_TABLE) {
-      frame = m.frameOfPfn(descPfn(lo, hi));
-      attrs |= tableAttrs(lo, hi);
+      frame = m.frameOfPfn(m.enc.descPfn(lo, hi));
+      attrs |= m.enc.tableAttrs(lo, hi);
       level++;
       continue;
     }
-    const a = leafAttrs(lo, hi) | attrs;
+    const a = m.enc.leafAttrs(lo, hi) | attrs;
     if (((a >> A_AF) & 1) === 0) return out;
     const size = leafSizeLog2(m, level, hi);
     out.valid = true;
     out.size = size;
     out.attrs = a;
     out.level = level;
-    out.oa = alignDown(descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
+    out.oa = alignDown(m.enc.descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
     return out;
   }
 }

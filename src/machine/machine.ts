@@ -3,6 +3,7 @@
 
 import { levelShift } from '../arch/arm64/geometry.js';
 import { splitDesc } from '../arch/arm64/decode.js';
+import type { Encoding } from '../arch/encoding.js';
 import type { MachineConfig } from './config.js';
 import { EventBuffer } from './events.js';
 import { C_TTBR, G_TIME, Layout, type ExtraRegion } from './layout.js';
@@ -16,7 +17,13 @@ export class Machine {
   readonly events = new EventBuffer();
   /** Pages an entry at Arm level l maps, as log2. */
   readonly pagesLog2: readonly number[];
+  /** The profile's descriptor decoding (one per machine, so its call sites stay monomorphic). */
+  readonly enc: Encoding;
   readonly sc: boolean;
+  /** tso: buffered stores commit oldest first; loads, like sc's, read the newest write. */
+  readonly tso: boolean;
+  /** sc or tso: every load and walk reads the newest write, so no older write is kept. */
+  readonly readsNewest: boolean;
   /** Scratch for timestamp renumbering, sized to the most timestamps a state can hold. */
   readonly tsScratch: Int32Array;
   /** Per timestamp: bit 0 a live write, bit 1 an oldest write, bit 3 a write that is not its location's oldest, bit 2 an exact view. */
@@ -43,7 +50,10 @@ export class Machine {
     this.layout = new Layout(cfg, extras);
     const g = cfg.geometry;
     this.pagesLog2 = [0, 1, 2, 3].map((l) => levelShift(g, l) - g.pageShift);
+    this.enc = cfg.encoding;
     this.sc = cfg.memoryModel === 'sc';
+    this.tso = cfg.memoryModel === 'tso';
+    this.readsNewest = this.sc || this.tso;
     this.tsScratch = new Int32Array(this.layout.locs * this.layout.H + 2);
     this.tsMarks = new Uint8Array(this.tsScratch.length);
     this.compactMemory = cfg.compactMemory;

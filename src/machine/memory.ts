@@ -8,7 +8,6 @@
 // can tell apart, so that states that differ only in how many writes came and went, or in
 // the order of writes nobody can still read around, are the same state.
 
-import { descPfn } from '../arch/arm64/decode.js';
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
@@ -43,14 +42,14 @@ export function newestWrite(m: Machine, s: Int32Array, loc: number): number {
 export function loadFloorIdx(m: Machine, s: Int32Array, cpu: number, loc: number, depView: number): number {
   const c = m.layout.cpu(cpu);
   const n = s[m.layout.mem(loc)]!;
-  if (m.sc) return n - 1;
+  if (m.readsNewest) return n - 1;
   const floor = Math.max(s[c + C_VFLOOR]!, depView);
   return Math.max(latestIdx(m, s, loc, floor), latestIdx(m, s, loc, s[c + m.layout.cCoh + loc]!));
 }
 
 /** Oldest index a translation table walk may read at the given floor view. */
 export function walkFloorIdx(m: Machine, s: Int32Array, loc: number, floor: number): number {
-  if (m.sc) return s[m.layout.mem(loc)]! - 1;
+  if (m.readsNewest) return s[m.layout.mem(loc)]! - 1;
   return latestIdx(m, s, loc, floor);
 }
 
@@ -114,8 +113,8 @@ export function collect(m: Machine, s: Int32Array): void {
     const n = s[b]!;
     if (n === 1) continue;
     let keep = n - 1;
-    // Under sc every read is of the newest write: nothing older is ever needed.
-    for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.sc; cpu++) {
+    // Under sc and tso every read is of the newest write: nothing older is ever needed.
+    for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.readsNewest; cpu++) {
       const c = L.cpu(cpu);
       // A CPU whose program has returned makes no more loads (its buffered stores still
       // commit, but a commit reads nothing).
@@ -201,7 +200,7 @@ function walkerReach(m: Machine, s: Int32Array): Uint8Array {
     const b = L.mem(loc);
     for (let i = 0; i < s[b]!; i++) {
       const lo = s[b + 1 + i * MEM_ENTRY]!;
-      if ((lo & 3) === 3) mark(m.frameOfPfn(descPfn(lo, s[b + 2 + i * MEM_ENTRY]!)));
+      if (m.enc.mayPointToTable(lo)) mark(m.frameOfPfn(m.enc.descPfn(lo, s[b + 2 + i * MEM_ENTRY]!)));
     }
   }
   return reach;

@@ -108,7 +108,7 @@ export class ProgramDriver implements CpuDriver {
     const b = this.base(m, cpu) + R_REGS;
     if ('reg' in v) return [s[b + v.reg * 3]!, s[b + v.reg * 3 + 1]!];
     const frame = s[b + v.table * 3]!;
-    return splitDesc(BigInt(m.framePa(frame)) | 3n | (v.attrs ?? 0n));
+    return splitDesc(m.enc.tableDesc(BigInt(m.framePa(frame))) | (v.attrs ?? 0n));
   }
 
   private loc(m: Machine, s: Int32Array, cpu: number, l: Loc): number {

@@ -7,7 +7,7 @@
 // there a walk spread over time reads what the same walk run whole at its end reads
 // (explore/reduction.ts); under sc it does not.
 
-import { A_AF, DESC_INVALID, DESC_TABLE, descKind, descPfn, leafAttrs, tableAttrs } from '../arch/arm64/decode.js';
+import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, WC_ENTRY } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
@@ -75,24 +75,24 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
       badRead(m, cpu, probe, level, loc, lo, hi, flags, status);
       continue;
     }
-    const kind = descKind(lo, hi, level);
+    const kind = m.enc.descKind(lo, hi, level);
     if (kind === DESC_INVALID) {
       fault(m, s, cpu, probe, level, start, FAULT_TRANSLATION);
       continue;
     }
     const f = Math.max(floor, ts); // later levels are ordered after this read
     if (kind === DESC_TABLE) {
-      const next = m.frameOfPfn(descPfn(lo, hi));
+      const next = m.frameOfPfn(m.enc.descPfn(lo, hi));
       if (next < 0) {
         badRead(m, cpu, probe, level, loc, lo, hi, flags | WR_NOT_TABLE, status);
         continue;
       }
-      const a = attrs | tableAttrs(lo, hi);
+      const a = attrs | m.enc.tableAttrs(lo, hi);
       fillWalkCacheEntry(m, s, cpu, probe, level, next, a, f);
       walkFrom(m, s, cpu, probe, next, level + 1, a, f, start);
       continue;
     }
-    const a = leafAttrs(lo, hi) | attrs;
+    const a = m.enc.leafAttrs(lo, hi) | attrs;
     if (((a >> A_AF) & 1) === 0) {
       // With hardware AF the access sets it instead of faulting (access.ts hardwareUpdate).
       if (!m.cfg.hardwareAf[cpu]) fault(m, s, cpu, probe, level, start, FAULT_ACCESS_FLAG);

@@ -4,7 +4,7 @@
 // cache, a valid leaf fills the TLB, an invalid one ends the walk with a fault that the CPU
 // may still use as an early translation result until its next isb.
 
-import { DESC_INVALID, DESC_TABLE, descKind, descPfn, isCont, leafAttrs, tableAttrs, A_AF } from '../arch/arm64/decode.js';
+import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
@@ -130,11 +130,11 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   ev.b = s[m.layout.frameBase + frame]!;
   if (s[w + P_WFLOOR]! < ts) s[w + P_WFLOOR] = ts; // later levels are ordered after this read
   if (ev.a & WR_UNINIT || ev.b === FRAME_FREED) return endWalk(m, s, cpu, probe);
-  const kind = descKind(lo, hi, level);
+  const kind = m.enc.descKind(lo, hi, level);
   if (kind === DESC_INVALID) return endWalkFault(m, s, cpu, probe, level, FAULT_TRANSLATION);
   if (kind === DESC_TABLE) {
-    const next = m.frameOfPfn(descPfn(lo, hi));
-    const attrs = s[w + P_WATTRS]! | tableAttrs(lo, hi);
+    const next = m.frameOfPfn(m.enc.descPfn(lo, hi));
+    const attrs = s[w + P_WATTRS]! | m.enc.tableAttrs(lo, hi);
     if (next < 0) {
       ev.a |= WR_NOT_TABLE;
       return endWalk(m, s, cpu, probe);
@@ -150,7 +150,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     s[w + P_WATTRS] = attrs;
     return;
   }
-  const attrs = leafAttrs(lo, hi) | s[w + P_WATTRS]!;
+  const attrs = m.enc.leafAttrs(lo, hi) | s[w + P_WATTRS]!;
   if (((attrs >> A_AF) & 1) === 0) {
     // With hardware AF the access sets it instead of faulting (access.ts hardwareUpdate).
     if (m.cfg.hardwareAf[cpu]) return endWalk(m, s, cpu, probe);
@@ -165,7 +165,7 @@ export function fillTlb(m: Machine, s: Int32Array, cpu: number, probe: number, l
   const pr = m.cfg.probes[probe]!;
   const size = leafSizeLog2(m, level, hi);
   const vaBase = alignDown(pr.vaPage, size);
-  const oa = alignDown(descPfn(lo, hi), size);
+  const oa = alignDown(m.enc.descPfn(lo, hi), size);
   const i = tlbInsert(m, s, cpu, pr.region, vaBase, size, oa, attrs, level);
   if (i < 0) return;
   forgetEarly(m, s, cpu, tlbBase(m, cpu) + 1 + i * TLB_ENTRY);
@@ -193,7 +193,7 @@ export function fillWalkCacheEntry(m: Machine, s: Int32Array, cpu: number, probe
 /** log2 of the pages a leaf at level covers, Cont included. */
 export function leafSizeLog2(m: Machine, level: number, hi: number): number {
   const cont = m.cfg.geometry.contEntries[level]!;
-  return m.pagesLog2[level]! + (cont > 1 && isCont(hi) ? Math.log2(cont) : 0);
+  return m.pagesLog2[level]! + (cont > 1 && m.enc.isCont(hi) ? Math.log2(cont) : 0);
 }
 
 export function alignDown(page: number, log2: number): number {

@@ -3,20 +3,20 @@
 // its driver, and the properties. Every default lives here.
 
 import { dirname, resolve } from 'node:path';
-import { DESCRIPTOR_NAMES, PTE_CONT, PTE_TABLE_BIT } from '../arch/arm64/bits.js';
 import { levelShift } from '../arch/arm64/geometry.js';
 import { ConfigError } from '../arch/configError.js';
-import { makeProperties, type Property, type Violation, type ViolationKind } from '../check/index.js';
+import type { Encoding } from '../arch/encoding.js';
+import { makeProperties, PROFILE_PROPERTIES, type Property, type Violation, type ViolationKind } from '../check/index.js';
 import { commitStore, sbCount } from '../machine/cpu.js';
 import type { Machine } from '../machine/machine.js';
 import { newestWrite } from '../machine/memory.js';
 import { resolveMachineConfig, type MachineConfig, type MachineOptions } from '../machine/config.js';
-import { compileModel, FINAL_FUNCTION, FINAL_RESULT, INIT_FUNCTION } from '../lang/model.js';
+import { compileModel, FINAL_FUNCTION, FINAL_RESULT, GLOBALS_BASE, INIT_FUNCTION } from '../lang/model.js';
 import { KernelDriver } from '../lang/runtime.js';
 import type { ScenarioFile } from './schema.js';
 
 export interface Overrides {
-  memoryModel?: 'relaxed' | 'sc';
+  memoryModel?: 'relaxed' | 'sc' | 'tso';
   bbm?: '0' | '2' | '2-noabort';
   walks?: number | 'unbounded';
 }
@@ -37,8 +37,9 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   const base = dirname(resolve(path));
   const modelFiles = sc.model.files.map((f) => resolve(base, f));
   const m = sc.machine;
-  const geometryOnly = resolveMachineConfig({ geometry: m.geometry });
+  const geometryOnly = resolveMachineConfig({ profile: m.profile, geometry: m.geometry });
   const g = geometryOnly.geometry;
+  const enc = geometryOnly.encoding;
   const vaLimit = 2 ** g.vaBits;
 
   // Initial tables: frame 0 is the TTBR1 root; tables below are allocated in order.
@@ -49,7 +50,8 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   };
   sc.init.map.forEach((mp, k) => {
     const where = `init.map.${k}`;
-    const prot = protValue(mp.prot, `${where}.prot`);
+    const prot = protValue(enc, mp.prot, `${where}.prot`);
+    if (mp.cont && !enc.hasCont) throw new ConfigError(`${where}.cont: ${enc.profile} has no contiguous hint`);
     const leaf = 2 ** levelShift(g, mp.level);
     if (mp.level < g.rootLevel) throw new ConfigError(`${where}.level: level ${mp.level} is above the root (level ${g.rootLevel}) of a ${g.levels}-level machine`);
     if (mp.va % leaf || mp.pa % leaf || mp.size % leaf || mp.size === 0)
@@ -71,9 +73,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
         frame = next;
       }
       const idx = Math.floor(va / leaf) % g.entries;
-      let desc = BigInt(mp.pa + off) | prot | (mp.cont ? PTE_CONT : 0n);
-      if (mp.level < 3) desc &= ~PTE_TABLE_BIT; // a block: type 0b01
-      slot(frame, idx, desc);
+      slot(frame, idx, enc.leafDesc(BigInt(mp.pa + off), prot, mp.level, mp.cont));
     }
   });
 
@@ -122,6 +122,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   const used = frames.length;
   const walks = over.walks ?? sc.walkers.walks;
   const options: MachineOptions = {
+    profile: m.profile,
     geometry: m.geometry,
     cpus,
     frames: m.frames ?? used + 2 * cpus + (sc.init.run !== undefined ? 4 : 0),
@@ -130,7 +131,7 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     ...walkOptions(walks),
     walkers: Array.from({ length: cpus }, (_, c) => probes.map(() => walkerCpus.includes(c))),
     bbm: over.bbm ?? m.bbm,
-    memoryModel: over.memoryModel ?? m.memoryModel,
+    ...(over.memoryModel ?? m.memoryModel ? { memoryModel: over.memoryModel ?? m.memoryModel } : {}),
     allocFailure: m.allocFailure,
     // Lazy MMU mode may leave a whole split's stores in the buffer until one barrier.
     storeBufferDepth: m.storeBufferDepth ?? 16,
@@ -141,14 +142,14 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     ...(m.walkCacheEntries ? { walkCacheEntries: m.walkCacheEntries } : walks === 'unbounded' ? { walkCacheEntries: 16 } : {}),
   };
   if ((options.frames ?? 0) < used) throw new ConfigError(`machine.frames: the initial tables need ${used} frames`);
-  const pfnBase = Math.min(vaLimit / 4096, 2 ** 36 - (options.frames ?? used));
+  const pfnBase = m.frameBase !== undefined ? frameBasePfn(m.frameBase, options.frames ?? used) : Math.min(vaLimit / 4096, 2 ** 36 - (options.frames ?? used));
   options.framePfnBase = pfnBase;
   const framePa = (f: number): bigint => BigInt((pfnBase + f) * 4096);
   options.frameInit = Object.fromEntries(frames.map((content, f) => [f, {
     init: pageFrames.includes(f) ? sc.init.pages[pageFrames.indexOf(f)]!.init : 'zero' as const,
     content: Array.from({ length: g.entries }, (_, i) => {
       const v = content[i] ?? 0n;
-      return v < 0n ? framePa(Number(-1n - v)) | 3n : v; // a table descriptor (PMD_TYPE_TABLE)
+      return v < 0n ? enc.tableDesc(framePa(Number(-1n - v))) : v;
     }),
   }]));
   const pageDefines = Object.fromEntries(sc.init.pages.map((p, i) => [p.name, `0x${framePa(pageFrames[i]!).toString(16)}UL`]));
@@ -161,11 +162,20 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
   options.dataWords = program.globals.map((gl) => gl.pa);
   options.dataInit = program.globals.map((gl) => gl.init);
   const cfg = resolveMachineConfig(options);
+  const x86 = cfg.profile === 'x86_64';
+  if (m.xenPv && !x86) throw new ConfigError('machine.xenPv: Xen PV rules need profile x86_64');
   const names: ViolationKind[] = sc.check.properties ?? [
-    'tlb-conflict', 'bbm', 'torn-walk', 'walk-after-free', 'leak', 'assert', 'model-error', 'deadlock',
+    ...(x86 ? ['size-and-attr-change' as const] : ['tlb-conflict' as const, 'bbm' as const]),
+    ...(m.xenPv ? ['xen-pt-writable' as const, 'xen-large-page' as const] : []),
+    'torn-walk', 'walk-after-free', 'leak', 'assert', 'model-error', 'deadlock',
     ...(sc.check.mapped.length || sc.check.never.length ? ['translation' as const] : []),
     ...(sc.check.final !== undefined ? ['final' as const] : []),
   ];
+  names.forEach((n, i) => {
+    const only = PROFILE_PROPERTIES[n];
+    if (only !== undefined && only !== cfg.profile) throw new ConfigError(`check.properties.${i}: '${n}' is an ${only} property (the machine is ${cfg.profile})`);
+    if (n.startsWith('xen-') && !m.xenPv) throw new ConfigError(`check.properties.${i}: '${n}' needs machine.xenPv: true`);
+  });
   const probeOf = (va: number, ttbr: 0 | 1 = 1): number => probes.findIndex((p) => p.va === va && p.ttbr === ttbr);
   const props = makeProperties(cfg, names, {
     translation: {
@@ -180,8 +190,9 @@ export function buildScenario(path: string, sc: ScenarioFile, over: Overrides = 
     props.push(finalProperty(driver, sc.check.final, program.named![FINAL_FUNCTION]!, resultPa));
   }
   const expect = sc.expect.startsWith('verified') ? 'verified' : sc.expect.replace(/^violation: ?/, '');
-  const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, BBM level ${cfg.bbm}, ${cfg.memoryModel} memory, ` +
-    `${cfg.unboundedWalks ? 'unbounded walks' : `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'}`} per walker per VA, walkers on CPUs ${walkerCpus.join(',')} for VAs ${probes.map((p) => `0x${p.va.toString(16)}${p.ttbr === 0 ? ' (TTBR0)' : ''}`).join(', ')}`;
+  const arch = x86 ? (m.xenPv ? 'Xen PV rules, ' : '') : `BBM level ${cfg.bbm}, `;
+  const parameters = `${cfg.cpus} CPUs, ${g.levels} levels x ${g.entries} entries, ${arch}${cfg.memoryModel} memory, ` +
+    `${cfg.unboundedWalks ? 'unbounded walks' : `<= ${cfg.walksPerWalker} walk${cfg.walksPerWalker === 1 ? '' : 's'}`} per walker per VA, ${walkerCpus.length ? `walkers on CPUs ${walkerCpus.join(",")}` : "no walkers"} for VAs ${probes.map((p) => `0x${p.va.toString(16)}${p.ttbr === 0 ? ' (TTBR0)' : ''}`).join(', ')}`;
   // Every file the model read (the prelude and #includes too): a trace is stale if any changed.
   return { cfg, driver, props, modelFiles: files, expect, parameters };
 }
@@ -207,14 +218,21 @@ function finalProperty(driver: KernelDriver, expr: string, fnId: number, resultP
   };
 }
 
-function protValue(name: string, field: string): bigint {
+function protValue(enc: Encoding, name: string, field: string): bigint {
   let v = 0n;
   for (const part of name.split('|').map((p) => p.trim())) {
     if (/^(0x[0-9a-f]+|\d+)$/i.test(part)) v |= BigInt(part);
-    else if (part in DESCRIPTOR_NAMES) v |= DESCRIPTOR_NAMES[part]!;
-    else throw new ConfigError(`${field}: unknown protection '${part}' (e.g. PAGE_KERNEL, PAGE_KERNEL_RO, PTE_RDONLY | PAGE_KERNEL)`);
+    else if (part in enc.names) v |= enc.names[part]!;
+    else throw new ConfigError(`${field}: unknown ${enc.profile} protection '${part}' (e.g. PAGE_KERNEL, PAGE_KERNEL_RO, ${enc.profile === 'x86_64' ? '_PAGE_NX' : 'PTE_RDONLY'} | PAGE_KERNEL)`);
   }
   return v;
+}
+
+/** machine.frameBase: page-aligned, and the pool must end below the model's globals. */
+function frameBasePfn(pa: number, frames: number): number {
+  if (pa % 4096) throw new ConfigError(`machine.frameBase: 0x${pa.toString(16)} is not page-aligned`);
+  if (pa + frames * 4096 > GLOBALS_BASE) throw new ConfigError(`machine.frameBase: the ${frames} frames from 0x${pa.toString(16)} reach the model's globals at 0x${GLOBALS_BASE.toString(16)}`);
+  return pa / 4096;
 }
 
 /** `walks: N` bounds each walker's walks per VA; `unbounded` saturates (machine/saturate.ts). */

@@ -16,7 +16,7 @@ const descriptor = z.union([
 
 export const PROPERTY_NAMES = [
   'tlb-conflict', 'tlb-conflict-abort', 'bbm', 'torn-walk', 'walk-after-free', 'translation', 'leak',
-  'assert', 'model-error', 'deadlock', 'final',
+  'assert', 'model-error', 'deadlock', 'final', 'size-and-attr-change', 'xen-pt-writable', 'xen-large-page',
 ] as const;
 
 const mapping = z.strictObject({
@@ -43,19 +43,24 @@ export const scenarioSchema = z.strictObject({
     defines: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   }),
   machine: z.strictObject({
-    profile: z.literal('arm64').default('arm64'),
+    profile: z.enum(['arm64', 'x86_64']).default('arm64'),
     geometry: z.strictObject({
       levels: int.optional(), entries: int.optional(), contPtes: int.optional(), contPmds: int.optional(),
     }).default({}),
     bbm: z.enum(['0', '2', '2-noabort']).default('2-noabort'),
-    memoryModel: z.enum(['relaxed', 'sc']).default('relaxed'),
+    /** Default: relaxed on arm64, tso on x86_64. */
+    memoryModel: z.enum(['relaxed', 'sc', 'tso']).optional(),
     allocFailure: z.boolean().default(false),
+    /** x86_64: Xen PV's rules (page-table frames never mapped writable, no large pages). */
+    xenPv: z.boolean().default(false),
+    /** Physical address of the first table frame (default: just past the VA space). */
+    frameBase: address.optional(),
     frames: int.optional(),
     storeBufferDepth: int.optional(),
     historyDepth: int.optional(),
     tlbEntries: int.optional(),
     walkCacheEntries: int.optional(),
-  }).default({ profile: 'arm64', geometry: {}, bbm: '2-noabort', memoryModel: 'relaxed', allocFailure: false }),
+  }).default({ profile: 'arm64', geometry: {}, bbm: '2-noabort', allocFailure: false, xenPv: false }),
   init: z.strictObject({
     map: z.array(mapping).default([]),
     /**

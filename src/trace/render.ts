@@ -2,7 +2,7 @@
 // (with the kernel-C source line), walker and commit events in their own lane, descriptor
 // values in hex with decoded flags.
 
-import { DESC_TABLE, descKind, descPfn, describeDesc } from '../arch/arm64/decode.js';
+import { DESC_TABLE } from '../arch/attrs.js';
 import { C_TTBR, C_TTBR_PENDING } from '../machine/layout.js';
 import { historyLength, writeAt } from '../machine/memory.js';
 import type { Step } from '../explore/choicePath.js';
@@ -30,7 +30,7 @@ function frameLevels(m: Machine, s: Int32Array): Map<number, number> {
       const loc = f * m.layout.entries + i;
       for (let k = 0; k < historyLength(m, s, loc); k++) {
         const w = writeAt(m, loc, k);
-        if (descKind(s[w]!, s[w + 1]!, level) === DESC_TABLE) visit(m.frameOfPfn(descPfn(s[w]!, s[w + 1]!)), level + 1);
+        if (m.enc.descKind(s[w]!, s[w + 1]!, level) === DESC_TABLE) visit(m.frameOfPfn(m.enc.descPfn(s[w]!, s[w + 1]!)), level + 1);
       }
     }
   };
@@ -48,7 +48,7 @@ function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): st
     const raw = '0x' + ((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0)).toString(16); // exact: descriptors exceed 2^53
     if (e.loc < 0 || e.loc >= m.layout.tableLocs) return raw;
     const level = levels.get(Math.floor(e.loc / m.layout.entries));
-    return level === undefined ? raw : describeDesc(lo, hi, level);
+    return level === undefined ? raw : m.enc.describeDesc(lo, hi, level);
   };
   switch (e.kind) {
     case Ev.Store: return `store ${val(e.lo, e.hi, 3)} -> [${pa}] (buffered)`;
@@ -60,11 +60,11 @@ function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): st
     case Ev.Isb: return 'isb';
     case Ev.TlbiIssue: return `tlbi ${TLBI_NAMES[e.a]}${e.c ? 'is' : ''} ${e.a === 3 ? '' : `VA ${hex(e.va * 4096)}${e.level > 1 ? ` (+${e.level} pages)` : ''}`}`;
     case Ev.TlbiDone: return `tlbi ${TLBI_NAMES[e.a]} from CPU${e.c} completes here`;
-    case Ev.WalkRead: return `walk VA ${hex(m.cfg.probes[e.probe]!.va)}: level ${e.level} [${pa}] = ${describeDesc(e.lo, e.hi, e.level)}`;
+    case Ev.WalkRead: return `walk VA ${hex(m.cfg.probes[e.probe]!.va)}: level ${e.level} [${pa}] = ${m.enc.describeDesc(e.lo, e.hi, e.level)}`;
     case Ev.WalkFault: return `walk VA ${hex(m.cfg.probes[e.probe]!.va)}: fault at level ${e.level}`;
     case Ev.TlbFill: return `TLB fill VA ${hex(e.va * 4096)} -> PA ${hex(e.c * 4096)} (${2 ** e.b * 4} KiB)`;
     case Ev.Access: return `${e.a ? 'write' : 'read'} VA ${hex(m.cfg.probes[e.probe]!.va)}${e.b ? ` FAULT (${['', 'translation', 'access flag', 'permission'][e.b]})` : ''}`;
-    case Ev.TtbrWrite: return `TTBR${e.a} <- frame ${e.b}`;
+    case Ev.TtbrWrite: return `${m.cfg.profile === 'x86_64' ? 'CR3' : `TTBR${e.a}`} <- frame ${e.b}`;
     case Ev.Alloc: return e.a < 0 ? 'table allocation FAILS' : `allocate table frame ${e.a} at PA ${hex(m.framePa(e.a))}${e.b ? ' (zeroed)' : ' (not zeroed)'}`;
     case Ev.Free: return `free table frame ${e.a}`;
     case Ev.Lazy: return e.a ? 'enter lazy MMU mode' : 'leave lazy MMU mode';

@@ -15,7 +15,7 @@ export const Y_PA = 0x20000;
 export const PTE_X = { frame: 1, index: 1 } as const;
 export const X_DESC = BigInt(X_PA) | PAGE_KERNEL | PTE_USER;
 
-export function probeOptions(memoryModel: 'relaxed' | 'sc'): MachineOptions {
+export function probeOptions(memoryModel: 'relaxed' | 'sc' | 'tso'): MachineOptions {
   return {
     geometry: { levels: 2, entries: 4 },
     cpus: 2,
@@ -74,7 +74,7 @@ export const PROBES: Record<string, ProbeCase> = {
 };
 
 /** Run a probe with the brute-force enumerator: is its condition observable? */
-export function runProbe(name: string, memoryModel: 'relaxed' | 'sc'): { observed: boolean; finals: number; states: number } {
+export function runProbe(name: string, memoryModel: 'relaxed' | 'sc' | 'tso'): { observed: boolean; finals: number; states: number } {
   const pc = PROBES[name]!;
   const cfg = resolveMachineConfig(probeOptions(memoryModel));
   const driver = new ProgramDriver(pc.program, cfg.cpus);

@@ -34,3 +34,15 @@ describe('probes under sc', () => {
     });
   }
 });
+
+// Under tso (x86), stores commit in order and loads read the newest write: of the
+// reorderings only store buffering (SB) remains, besides what early translation allows.
+const TSO_ALLOWED = new Set([...SC_ALLOWED, 'SB-po']);
+
+describe('probes under tso', () => {
+  for (const name of Object.keys(PROBES)) {
+    it(`${name}: ${TSO_ALLOWED.has(name) ? 'Allowed' : 'Forbidden'}`, () => {
+      expect(runProbe(name, 'tso').observed).toBe(TSO_ALLOWED.has(name));
+    });
+  }
+});

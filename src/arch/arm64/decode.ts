@@ -3,10 +3,12 @@
 
 import { BIT } from './bits.js';
 import { LAST_LEVEL } from './geometry.js';
+import {
+  A_AF, A_NG, A_PXN, A_RDONLY, A_SH, A_USER, A_UXN, A_DBM, DESC_INVALID, DESC_LEAF, DESC_TABLE,
+} from '../attrs.js';
 
-export const DESC_INVALID = 0;
-export const DESC_TABLE = 1;
-export const DESC_LEAF = 2;
+export { DESC_INVALID, DESC_TABLE, DESC_LEAF } from '../attrs.js';
+export { ATTR_MEMORY_MASK, A_ATTRINDX, A_SH, A_NG, A_AF, A_RDONLY, A_USER, A_PXN, A_UXN, A_DBM } from '../attrs.js';
 
 /** What a walker does with descriptor (lo, hi) read at Arm level `level`. */
 export function descKind(lo: number, hi: number, level: number): number {
@@ -22,22 +24,6 @@ export function descKind(lo: number, hi: number, level: number): number {
 export function descPfn(lo: number, hi: number): number {
   return (hi & 0xffff) * 0x100000 + (lo >>> 12);
 }
-
-/**
- * Leaf attributes packed into one small integer. The low byte is what the BBM and
- * TLB-conflict rules call memory attributes (AttrIndx, SH, nG); the rest is permission.
- */
-export const ATTR_MEMORY_MASK = 0xff;
-export const A_ATTRINDX = 0; // 3 bits
-export const A_SH = 3; // 2 bits
-export const A_NG = 5;
-export const A_AF = 8;
-export const A_RDONLY = 9;
-export const A_USER = 10;
-export const A_PXN = 11;
-export const A_UXN = 12;
-/** DBM: with hardware dirty-state management, a write to a read-only leaf makes it writable. */
-export const A_DBM = 13;
 
 export function leafAttrs(lo: number, hi: number): number {
   return (

@@ -2,3 +2,4 @@
 export * from './bits.js';
 export * from './geometry.js';
 export * from './decode.js';
+export * from "./encoding.js";
