@@ -101,8 +101,15 @@ describe('bad configuration is rejected with a one-line message naming the field
     }
   });
 
+  it('an x86_64 machine that is relaxed, not 4-level, or has contiguous groups', () => {
+    expect(rejection({ profile: 'x86_64', memoryModel: 'relaxed' }).message).toBe('machine.memoryModel: x86_64 is tso (or sc), not relaxed');
+    expect(rejection({ profile: 'x86_64', geometry: { levels: 3 } }).message).toBe('machine.geometry.levels: x86_64 is modelled with 4-level paging (got 3)');
+    expect(rejection({ profile: 'x86_64', geometry: { contPtes: 2 } }).message).toBe('machine.geometry.contPtes: x86_64 has no contiguous groups (must be 1)');
+    expect(rejection({ profile: 'sparc' as MachineOptions['profile'] }).message).toBe("machine.profile: unknown profile 'sparc' (supported: arm64, x86_64)");
+  });
+
   it('an unknown memory model', () => {
-    for (const memoryModel of ['tso', 'RELAXED', 'promising']) {
+    for (const memoryModel of ['pso', 'RELAXED', 'promising']) {
       const e = rejection({ memoryModel: memoryModel as MachineOptions['memoryModel'] });
       expect(e.message).toMatch(/^machine\.memoryModel: /);
       expect(e.message).toContain(`'${memoryModel}'`);
@@ -121,7 +128,7 @@ describe('bad configuration is rejected with a one-line message naming the field
     expect(c.bbm).toBe('2-noabort');
     expect(c.memoryModel).toBe('relaxed');
     for (const bbm of ['0', '2', '2-noabort'] as const) expect(resolveMachineConfig({ bbm }).bbm).toBe(bbm);
-    for (const memoryModel of ['relaxed', 'sc'] as const) expect(resolveMachineConfig({ memoryModel }).memoryModel).toBe(memoryModel);
+    for (const memoryModel of ['relaxed', 'sc', 'tso'] as const) expect(resolveMachineConfig({ memoryModel }).memoryModel).toBe(memoryModel);
     for (const levels of [2, 3, 4]) for (const entries of [2, 4, 8, 256, 512]) {
       const vaBits = 12 + levels * Math.log2(entries); // at most 12 + 4 * 9 = 48
       // framePfnBase explicit at 48 bits: see the known bug above
