@@ -33,9 +33,8 @@ void zero_then_reserve(void)
 }
 
 /*
- * With the dsb the thread asks for. ptmc reports a TLB fill from the junk here: its walker
- * may read, from a TTBR written after a dsb but before the next isb, values older than the
- * dsb, which Arm does not allow (docs/semantics.md, deviation 22). A false alarm.
+ * With the dsb the thread asks for: the TTBR write waits for the dsb, so a walk through the
+ * new TTBR0 sees the zeroes (verified; a false alarm before semantics 5).
  */
 void zero_dsb_then_reserve(void)
 {

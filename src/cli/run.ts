@@ -14,7 +14,7 @@ import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
-import { loadScenarioText, parseScenario, ScenarioError } from '../scenario/load.js';
+import { loadScenarioText, parseScenario, placeFieldError, ScenarioError } from '../scenario/load.js';
 import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
 import { DEFAULT_RESOURCES, type Resources } from './resources.js';
@@ -41,13 +41,15 @@ export interface Loaded {
 }
 
 export function load(path: string, over: Overrides = {}): Loaded {
+  let text = '';
   try {
-    const sc = parseScenario(path, loadScenarioText(path));
+    text = loadScenarioText(path);
+    const sc = parseScenario(path, text);
     const built = buildScenario(path, sc, over);
     return { path, built, session: new Session(built.cfg, built.driver, built.props), cutoffs: sc.cutoffs };
   } catch (e) {
     if (e instanceof ScenarioError) throw new InputError(e.message);
-    if (e instanceof ConfigError) throw new InputError(`${path}: ${e.message}`);
+    if (e instanceof ConfigError) throw new InputError(placeFieldError(path, text, e.message));
     if (e instanceof ModelError) throw new InputError(e.diagnostics.filter((d) => d.severity === 'error').map((d) => scenarioPlace(path, d, e.scenarioLines)).join('\n'));
     throw e;
   }

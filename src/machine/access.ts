@@ -10,9 +10,9 @@ import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
 import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
-import { commitWrite, newestWrite, walkFloorIdx } from './memory.js';
+import { commitWrite, newestWrite, walkReadIdx } from './memory.js';
 import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
-import { alignDown, leafSizeLog2, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
+import { alignDown, leafSizeLog2, PENDING_VIEW, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
 // Outcome tuple: fault kind, level, output page, attrs, bad loc (+1, 0 none), bad flags,
 // and for CPUs with hardware AF/dirty updates the leaf's location (+1) and whether the walk
@@ -50,13 +50,13 @@ function addOutcome(fault: number, level: number, oa: number, attrs: number, bad
 }
 
 /** Walk now, atomically, enumerating every write each level may read. */
-function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs: number, vaPage: number, floor: number): void {
+function walkNow(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, attrs: number, vaPage: number, floor: number, pending: boolean): void {
   if (frame < 0) return addOutcome(FAULT_TRANSLATION, level, 0, 0, 0, 0);
   const loc = slotLoc(m, frame, level, vaPage);
   const b = m.layout.mem(loc);
   const n = s[b]!;
   const freed = s[m.layout.frameBase + frame] === FRAME_FREED;
-  for (let i = walkFloorIdx(m, s, loc, floor); i < n; i++) {
+  for (let i = walkReadIdx(m, s, cpu, loc, floor, pending); i < n; i++) {
     const w = b + 1 + i * MEM_ENTRY;
     const lo = s[w]!;
     const hi = s[w + 1]!;
@@ -70,7 +70,7 @@ function walkNow(m: Machine, s: Int32Array, frame: number, level: number, attrs:
     else if (kind === DESC_TABLE) {
       const next = m.frameOfPfn(m.enc.descPfn(lo, hi));
       if (next < 0) addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, WR_NOT_TABLE);
-      else walkNow(m, s, next, level + 1, attrs | m.enc.tableAttrs(lo, hi), vaPage, Math.max(floor, ts));
+      else walkNow(m, s, cpu, next, level + 1, attrs | m.enc.tableAttrs(lo, hi), vaPage, Math.max(floor, ts), pending);
     } else {
       const a = m.enc.leafAttrs(lo, hi) | attrs;
       const af = ((a >> A_AF) & 1) !== 0;
@@ -119,7 +119,9 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   }
   const floor = Math.max(walkFloor(m, s, cpu), depView);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
-  for (let i = 0; i < n; i++) walkNow(m, s, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
+  for (let i = 0; i < n; i++) {
+    walkNow(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
+  }
 }
 
 /**

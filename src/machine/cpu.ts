@@ -5,7 +5,7 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_EPOCH, C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VW, G_TIME, S_RELEASE, SB_ENTRY,
+  C_EPOCH, C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VW, G_TIME, S_RELEASE, SB_ENTRY, W_WRITER_MASK,
 } from './layout.js';
 import type { Machine } from './machine.js';
 import { commitWrite, loadFloorIdx, newestWrite, observe, writeAt } from './memory.js';
@@ -122,7 +122,7 @@ export function load(
     const w = writeAt(m, loc, loadFloorIdx(m, s, cpu, loc, depView) + choice);
     out.lo = s[w]!;
     out.hi = s[w + 1]!;
-    out.flags = s[w + 3]!;
+    out.flags = s[w + 3]! & ~W_WRITER_MASK;
     const ts = s[w + 2]!;
     observe(m, s, cpu, loc, ts);
     out.view = max(floor, ts);

@@ -69,6 +69,12 @@ export const WFILL_ENTRY = 3;
 
 /** Flags of a committed write. */
 export const W_UNINIT = 1;
+/** Bits 8-11: the writing CPU + 1, kept only while some CPU may write a TTBR (memory.ts ownDsbIdx). */
+export const W_WRITER_SHIFT = 8;
+export const W_WRITER_MASK = 0xf << W_WRITER_SHIFT;
+/** P_WACTIVE of a walk that started from a TTBR written but not yet synchronised. */
+export const WALK_ACTIVE = 1;
+export const WALK_FROM_PENDING = 2;
 /** Flags of a buffered store. */
 export const S_RELEASE = 1;
 

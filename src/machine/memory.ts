@@ -11,8 +11,8 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_TTBR, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
-  P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY,
+  C_TTBR, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
+  P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY, W_WRITER_MASK, W_WRITER_SHIFT,
 } from './layout.js';
 import type { Machine } from './machine.js';
 import { wcBase, W_FRAME } from './tlb.js';
@@ -53,6 +53,25 @@ export function walkFloorIdx(m: Machine, s: Int32Array, loc: number, floor: numb
   return latestIdx(m, s, loc, floor);
 }
 
+/**
+ * Oldest index a walk from cpu's pending TTBR may read (`pending` false: any walk at floor).
+ * The TTBR write executed after the CPU's earlier dsb completed, so such a walk reads no
+ * older than the CPU's own newest write to loc before that dsb. Own writes only: the dsb's
+ * view also covers other CPUs' writes, which it does not make visible (deviation 23).
+ */
+export function walkReadIdx(m: Machine, s: Int32Array, cpu: number, loc: number, floor: number, pending: boolean): number {
+  const i = walkFloorIdx(m, s, loc, floor);
+  if (!pending || m.readsNewest) return i;
+  const b = m.layout.mem(loc);
+  const dsbView = s[m.layout.cpu(cpu) + C_VDSB]!;
+  const tag = (cpu + 1) << W_WRITER_SHIFT;
+  for (let j = s[b]! - 1; j > i; j--) {
+    const w = b + 1 + j * MEM_ENTRY;
+    if (s[w + 2]! <= dsbView && (s[w + 3]! & W_WRITER_MASK) === tag) return j;
+  }
+  return i;
+}
+
 /** Record that cpu has read or written write ts of loc: coherence and read view. */
 export function observe(m: Machine, s: Int32Array, cpu: number, loc: number, ts: number): void {
   const c = m.layout.cpu(cpu);
@@ -89,7 +108,7 @@ export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number,
   s[w] = lo;
   s[w + 1] = hi;
   s[w + 2] = ts;
-  s[w + 3] = flags;
+  s[w + 3] = cpu >= 0 && !m.ttbrFixed ? flags | ((cpu + 1) << W_WRITER_SHIFT) : flags;
   s[b] = n + 1;
   if (cpu >= 0) {
     observe(m, s, cpu, loc, ts);

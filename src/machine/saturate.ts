@@ -9,11 +9,11 @@
 
 import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
-import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, WC_ENTRY } from './layout.js';
+import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, W_WRITER_MASK, WC_ENTRY } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
-import { walkFloorIdx } from './memory.js';
+import { walkReadIdx } from './memory.js';
 import { wcBase } from './tlb.js';
-import { fillTlb, fillWalkCacheEntry, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
+import { fillTlb, fillWalkCacheEntry, PENDING_VIEW, slotLoc, startOptions, walkerBase, walkFloor, WR_NOT_TABLE } from './walk.js';
 
 const starts = new Int32Array(4 * 260);
 
@@ -52,25 +52,25 @@ function saturateWalker(m: Machine, s: Int32Array, cpu: number, probe: number): 
     const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
     const opts = starts.slice(0, n * 4); // walks below add walk-cache entries
     for (let i = 0; i < n; i++) {
-      walkFrom(m, s, cpu, probe, opts[i * 4]!, opts[i * 4 + 1]!, opts[i * 4 + 2]!, Math.max(floor, opts[i * 4 + 3]!), floor);
+      walkFrom(m, s, cpu, probe, opts[i * 4]!, opts[i * 4 + 1]!, opts[i * 4 + 2]!, Math.max(floor, opts[i * 4 + 3]!), floor, opts[i * 4 + 3] === PENDING_VIEW);
     }
     if (same(s, wb, before)) return;
   }
 }
 
-/** Every way a walk can go on from frame/level at floor; `start` is its starting floor. */
-function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: number, level: number, attrs: number, floor: number, start: number): void {
+/** Every way a walk can go on from frame/level at floor; `start` is its starting floor; `pending`: from the pending TTBR. */
+function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: number, level: number, attrs: number, floor: number, start: number, pending: boolean): void {
   if (frame < 0) return fault(m, s, cpu, probe, level, start, FAULT_TRANSLATION);
   const pr = m.cfg.probes[probe]!;
   const loc = slotLoc(m, frame, level, pr.vaPage);
   const b = m.layout.mem(loc);
   const status = s[m.layout.frameBase + frame]!;
-  for (let i = walkFloorIdx(m, s, loc, floor); i < s[b]!; i++) {
+  for (let i = walkReadIdx(m, s, cpu, loc, floor, pending); i < s[b]!; i++) {
     const at = b + 1 + i * MEM_ENTRY;
     const lo = s[at]!;
     const hi = s[at + 1]!;
     const ts = s[at + 2]!;
-    const flags = s[at + 3]!;
+    const flags = s[at + 3]! & ~W_WRITER_MASK;
     if (flags & W_UNINIT || status === FRAME_FREED) {
       badRead(m, cpu, probe, level, loc, lo, hi, flags, status);
       continue;
@@ -89,7 +89,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
       }
       const a = attrs | m.enc.tableAttrs(lo, hi);
       fillWalkCacheEntry(m, s, cpu, probe, level, next, a, f);
-      walkFrom(m, s, cpu, probe, next, level + 1, a, f, start);
+      walkFrom(m, s, cpu, probe, next, level + 1, a, f, start, pending);
       continue;
     }
     const a = m.enc.leafAttrs(lo, hi) | attrs;

@@ -4,7 +4,7 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import { dsb, dsbEnabled, DSB_ST, isbCore, sbCount } from './cpu.js';
-import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT } from './layout.js';
+import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT, W_WRITER_SHIFT } from './layout.js';
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
 import { cutWalk, walkerBase } from './walk.js';
@@ -136,7 +136,7 @@ export function alloc(m: Machine, s: Int32Array, cpu: number, zeroed: boolean, c
     s[w] = 0;
     s[w + 1] = 0;
     s[w + 2] = ts;
-    s[w + 3] = zeroed ? 0 : W_UNINIT;
+    s[w + 3] = !zeroed ? W_UNINIT : m.ttbrFixed ? 0 : (cpu + 1) << W_WRITER_SHIFT; // zeroing: the CPU's own writes
     s[b] = n + 1;
     s[L.cpu(cpu) + L.cCoh + loc] = ts;
   }

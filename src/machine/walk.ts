@@ -8,10 +8,11 @@ import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, TLB_ENTRY, W_UNINIT, WC_ENTRY, WFILL_ENTRY,
+  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, TLB_ENTRY, W_UNINIT, W_WRITER_MASK, WALK_ACTIVE, WALK_FROM_PENDING, WC_ENTRY,
+  WFILL_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
-import { walkFloorIdx } from './memory.js';
+import { walkReadIdx } from './memory.js';
 import { forgetEarly, tlbBase, tlbInsert, wcBase, wcCovers, wcInsert, W_ATTRS, W_FRAME, W_LEVEL, W_VIEW } from './tlb.js';
 
 /** Flags of a WalkRead event (a): the slot was never written since allocation. */
@@ -19,9 +20,13 @@ export const WR_UNINIT = W_UNINIT;
 /** Flags of a WalkRead event (a): the walk followed a table pointer out of the frame pool. */
 export const WR_NOT_TABLE = 2;
 
+/** The view of a start option from a TTBR written but not yet synchronised (max() ignores it). */
+export const PENDING_VIEW = -1;
+
 /**
  * Start options of a walk: (frame, level, attrs, view) quadruples; frame -1 = no table
- * (fault). A walk from a walk-cache entry reads no older than the entry's table pointer.
+ * (fault). A walk from a walk-cache entry reads no older than the entry's table pointer;
+ * one from the pending TTBR has view PENDING_VIEW (memory.ts walkReadIdx).
  */
 export function startOptions(m: Machine, s: Int32Array, cpu: number, region: number, vaPage: number, out: Int32Array): number {
   const c = m.layout.cpu(cpu);
@@ -38,7 +43,7 @@ export function startOptions(m: Machine, s: Int32Array, cpu: number, region: num
     out[4] = pend - 2;
     out[5] = root;
     out[6] = 0;
-    out[7] = 0;
+    out[7] = PENDING_VIEW;
     n = 2;
   }
   const wb = wcBase(m, cpu);
@@ -60,11 +65,11 @@ export function slotLoc(m: Machine, frame: number, level: number, vaPage: number
   return frame * m.layout.entries + idx;
 }
 
-/** How many writes a walk at floor may read at frame/level for vaPage (1 for a missing root). */
-export function readCount(m: Machine, s: Int32Array, frame: number, level: number, vaPage: number, floor: number): number {
+/** How many writes cpu's walk at floor may read at frame/level for vaPage (1 for a missing root). */
+export function readCount(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, vaPage: number, floor: number, pending: boolean): number {
   if (frame < 0) return 1;
   const loc = slotLoc(m, frame, level, vaPage);
-  return s[m.layout.mem(loc)]! - walkFloorIdx(m, s, loc, floor);
+  return s[m.layout.mem(loc)]! - walkReadIdx(m, s, cpu, loc, floor, pending);
 }
 
 export function walkerBase(m: Machine, cpu: number, probe: number): number {
@@ -83,12 +88,12 @@ export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: num
   if (!m.cfg.walkers[cpu]![probe] || m.cfg.unboundedWalks) return 0; // saturate.ts walks those
   const w = walkerBase(m, cpu, probe);
   const pr = m.cfg.probes[probe]!;
-  if (s[w + P_WACTIVE] !== 0) return readCount(m, s, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!);
+  if (s[w + P_WACTIVE] !== 0) return readCount(m, s, cpu, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING);
   if (s[w + P_WDONE]! >= m.cfg.walksPerWalker) return 0;
   const floor = walkFloor(m, s, cpu);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
   let k = 0;
-  for (let i = 0; i < n; i++) k += readCount(m, s, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
+  for (let i = 0; i < n; i++) k += readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
   return k;
 }
 
@@ -101,11 +106,11 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
     let i = 0;
     for (; i < n; i++) {
-      const k = readCount(m, s, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!));
+      const k = readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
       if (choice < k) break;
       choice -= k;
     }
-    s[w + P_WACTIVE] = 1;
+    s[w + P_WACTIVE] = starts[i * 4 + 3] === PENDING_VIEW ? WALK_FROM_PENDING : WALK_ACTIVE;
     s[w + P_WFRAME] = starts[i * 4]!;
     s[w + P_WLEVEL] = starts[i * 4 + 1]!;
     s[w + P_WATTRS] = starts[i * 4 + 2]!;
@@ -116,7 +121,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   const level = s[w + P_WLEVEL]!;
   if (frame < 0) return endWalkFault(m, s, cpu, probe, level, FAULT_TRANSLATION);
   const loc = slotLoc(m, frame, level, pr.vaPage);
-  const at = m.layout.mem(loc) + 1 + (walkFloorIdx(m, s, loc, s[w + P_WFLOOR]!) + choice) * MEM_ENTRY;
+  const at = m.layout.mem(loc) + 1 + (walkReadIdx(m, s, cpu, loc, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING) + choice) * MEM_ENTRY;
   const lo = s[at]!;
   const hi = s[at + 1]!;
   const ts = s[at + 2]!;
@@ -126,7 +131,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   ev.loc = loc;
   ev.lo = lo;
   ev.hi = hi;
-  ev.a = s[at + 3]!;
+  ev.a = s[at + 3]! & ~W_WRITER_MASK;
   ev.b = s[m.layout.frameBase + frame]!;
   if (s[w + P_WFLOOR]! < ts) s[w + P_WFLOOR] = ts; // later levels are ordered after this read
   if (ev.a & WR_UNINIT || ev.b === FRAME_FREED) return endWalk(m, s, cpu, probe);

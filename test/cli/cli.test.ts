@@ -24,6 +24,11 @@ function scenario(name: string, text: string): string {
 }
 
 const MODEL = join(root, 'models/pageattr.c');
+const X86 = `model: { files: [${join(root, 'models/x86_init_64.c')}] }
+expect: verified
+machine: { profile: x86_64 }
+cpus: ["kernel_physical_mapping_init(0x0, 0x10000, 0);"]
+`;
 const GOOD = `model: { files: [${MODEL}] }
 machine: { memoryModel: sc }
 init: { map: [ { va: 0, pa: 0, size: 0x10000, level: 1 } ] }
@@ -131,6 +136,12 @@ describe('bad input: one line, exit 2', () => {
   it('unbounded walks under sc', () => bad(['check', 'scenarios/repaint-ends.yaml', '--walks', 'unbounded'], /repaint-ends\.yaml: machine: unbounded walks need relaxed memory/));
   it('init code calling a function the model does not define', () =>
     bad(['check', scenario('init.yaml', GOOD.replace('init: { map: [ { va: 0, pa: 0, size: 0x10000, level: 1 } ] }', 'init: { run: "map_linear(0x10000);" }'))], /init\.yaml: init\.run: error PT3008: call to 'map_linear'/));
+  it('an arm64 property on an x86_64 machine', () =>
+    bad(['check', scenario('x86prop.yaml', X86 + 'check: { properties: [size-and-attr-change, bbm] }\n')], /x86prop\.yaml:5:\d+: check\.properties\.1: 'bbm' is an arm64 property \(the machine is x86_64\)/));
+  it('a Xen rule without machine.xenPv', () =>
+    bad(['check', scenario('xen.yaml', X86 + 'check: { properties: [xen-pt-writable] }\n')], /xen\.yaml:5:\d+: check\.properties\.0: 'xen-pt-writable' needs machine\.xenPv: true/));
+  it('an x86_64 machine with relaxed memory', () =>
+    bad(['check', scenario('x86rel.yaml', X86.replace('profile: x86_64', 'profile: x86_64, memoryModel: relaxed'))], /x86rel\.yaml:3:\d+: machine\.memoryModel: x86_64 is tso \(or sc\), not relaxed/));
   it('a translated write outside the VA space', () =>
     bad(['check', scenario('wr.yaml', GOOD.replace('"set_memory_ro(0x1000, 1);"', '{ write: [0x1000, 0x40000000], value: 1 }'))], /cpus\.0\.write\.1: 0x40000000 is outside/));
 });
