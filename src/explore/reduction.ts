@@ -8,9 +8,10 @@
 // - Under relaxed memory, a walk in flight runs to its end at once. Its reads could as well
 //   have been made at the moment it ends: every write it read is still readable then (the
 //   walk's floor keeps it, and nothing that raises the CPU's walk floor — isb, a TLBI
-//   completing — lets a walk survive), and it fills the walk cache only when it ends. So a
-//   walk run whole at any moment covers every walk spread over time. Not under sc, where
-//   a read sees only the newest write: a walk through the old root into a table changed
+//   completing — lets a walk survive; a walk from a pending TTBR reads at the dsb view
+//   recorded by that TTBR write, and another TTBR write cuts it), and it fills the walk
+//   cache only when it ends. So a walk run whole at any moment covers every walk spread
+//   over time. Not under sc or tso, where a read sees only the newest write: a walk through the old root into a table changed
 //   since is a behaviour no whole walk has (test/explore/reduction.test.ts).
 //
 // C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose eager

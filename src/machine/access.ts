@@ -50,13 +50,13 @@ function addOutcome(fault: number, level: number, oa: number, attrs: number, bad
 }
 
 /** Walk now, atomically, enumerating every write each level may read. */
-function walkNow(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, attrs: number, vaPage: number, floor: number, pending: boolean): void {
+function walkNow(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, attrs: number, vaPage: number, floor: number, pendingRegion: number): void {
   if (frame < 0) return addOutcome(FAULT_TRANSLATION, level, 0, 0, 0, 0);
   const loc = slotLoc(m, frame, level, vaPage);
   const b = m.layout.mem(loc);
   const n = s[b]!;
   const freed = s[m.layout.frameBase + frame] === FRAME_FREED;
-  for (let i = walkReadIdx(m, s, cpu, loc, floor, pending); i < n; i++) {
+  for (let i = walkReadIdx(m, s, cpu, loc, floor, pendingRegion); i < n; i++) {
     const w = b + 1 + i * MEM_ENTRY;
     const lo = s[w]!;
     const hi = s[w + 1]!;
@@ -70,7 +70,7 @@ function walkNow(m: Machine, s: Int32Array, cpu: number, frame: number, level: n
     else if (kind === DESC_TABLE) {
       const next = m.frameOfPfn(m.enc.descPfn(lo, hi));
       if (next < 0) addOutcome(FAULT_TRANSLATION, level, 0, 0, loc + 1, WR_NOT_TABLE);
-      else walkNow(m, s, cpu, next, level + 1, attrs | m.enc.tableAttrs(lo, hi), vaPage, Math.max(floor, ts), pending);
+      else walkNow(m, s, cpu, next, level + 1, attrs | m.enc.tableAttrs(lo, hi), vaPage, Math.max(floor, ts), pendingRegion);
     } else {
       const a = m.enc.leafAttrs(lo, hi) | attrs;
       const af = ((a >> A_AF) & 1) !== 0;
@@ -120,7 +120,7 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   const floor = Math.max(walkFloor(m, s, cpu), depView);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
   for (let i = 0; i < n; i++) {
-    walkNow(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
+    walkNow(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, starts[i * 4 + 2]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW ? pr.region : -1);
   }
 }
 

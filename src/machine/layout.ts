@@ -9,7 +9,8 @@
 //        +0  vR vW vFloor vDsb vCse vTlbi        views (timestamps), see memory.ts
 //        +6  epoch lazy lazyPending tlbiOut tlbiOutLocal
 //        +11 ttbr0 ttbr1 ttbr0Pending ttbr1Pending   frame index + 1, 0 = none
-//        +15 sbCount, SB x (loc, lo, hi, epoch, flags)
+//        +15 ttbr0Dsb ttbr1Dsb   the dsb view when the pending TTBR was written
+//        +17 sbCount, SB x (loc, lo, hi, epoch, flags)
 //            tqCount, TQ x (kind, region, vaPage, issuer, view)       TLBIs to complete here
 //            tlbCount, TLB x (region, vaBase, sizeLog2, oaBase, attrs, level)   sorted
 //            wcCount, WC x (region, level, prefix, frame, attrs, view)           sorted
@@ -40,7 +41,9 @@ export const C_TLBI_OUT = 9;
 export const C_TLBI_OUT_LOCAL = 10;
 export const C_TTBR = 11; // + region
 export const C_TTBR_PENDING = 13; // + region
-const C_FIXED = 15;
+/** The CPU's dsb view when it wrote the pending TTBR (memory.ts walkReadIdx). */
+export const C_TTBR_DSB = 15; // + region
+const C_FIXED = 17;
 
 export const MEM_ENTRY = 4; // lo, hi, ts, flags
 export const SB_ENTRY = 5;
@@ -69,7 +72,7 @@ export const WFILL_ENTRY = 3;
 
 /** Flags of a committed write. */
 export const W_UNINIT = 1;
-/** Bits 8-11: the writing CPU + 1, kept only while some CPU may write a TTBR (memory.ts ownDsbIdx). */
+/** Bits 8-11: the writing CPU + 1, kept only while some CPU may write a TTBR (memory.ts walkReadIdx). */
 export const W_WRITER_SHIFT = 8;
 export const W_WRITER_MASK = 0xf << W_WRITER_SHIFT;
 /** P_WACTIVE of a walk that started from a TTBR written but not yet synchronised. */
@@ -157,9 +160,9 @@ export class Layout {
     const exact: number[] = [];
     for (let c = 0; c < this.cpus; c++) {
       const b = this.cpuBase + c * this.cpuStride;
-      exact.push(b + C_VDSB);
+      exact.push(b + C_VDSB, b + C_TTBR_DSB, b + C_TTBR_DSB + 1);
       for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * this.probeStride + P_EARLY_FLOOR);
-      for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI]) views.push(b + o);
+      for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI, C_TTBR_DSB, C_TTBR_DSB + 1]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
       for (let i = 0; i < this.etCap; i++) {

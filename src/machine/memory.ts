@@ -11,7 +11,7 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_TTBR, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
+  C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
   P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY, W_WRITER_MASK, W_WRITER_SHIFT,
 } from './layout.js';
 import type { Machine } from './machine.js';
@@ -54,16 +54,17 @@ export function walkFloorIdx(m: Machine, s: Int32Array, loc: number, floor: numb
 }
 
 /**
- * Oldest index a walk from cpu's pending TTBR may read (`pending` false: any walk at floor).
- * The TTBR write executed after the CPU's earlier dsb completed, so such a walk reads no
- * older than the CPU's own newest write to loc before that dsb. Own writes only: the dsb's
- * view also covers other CPUs' writes, which it does not make visible (deviation 23).
+ * Oldest index a walk from cpu's pending TTBR for `pendingRegion` may read (-1: any other
+ * walk, at floor). The TTBR write executed after the CPU's earlier dsb completed, so such a
+ * walk reads no older than the CPU's own newest write to loc before that dsb (the dsb view
+ * recorded at the write). Own writes only: the dsb's view also covers other CPUs' writes,
+ * which it does not make visible (deviation 23).
  */
-export function walkReadIdx(m: Machine, s: Int32Array, cpu: number, loc: number, floor: number, pending: boolean): number {
+export function walkReadIdx(m: Machine, s: Int32Array, cpu: number, loc: number, floor: number, pendingRegion: number): number {
   const i = walkFloorIdx(m, s, loc, floor);
-  if (!pending || m.readsNewest) return i;
+  if (pendingRegion < 0 || m.readsNewest) return i;
   const b = m.layout.mem(loc);
-  const dsbView = s[m.layout.cpu(cpu) + C_VDSB]!;
+  const dsbView = s[m.layout.cpu(cpu) + C_TTBR_DSB + pendingRegion]!;
   const tag = (cpu + 1) << W_WRITER_SHIFT;
   for (let j = s[b]! - 1; j > i; j--) {
     const w = b + 1 + j * MEM_ENTRY;

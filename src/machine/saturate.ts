@@ -52,20 +52,20 @@ function saturateWalker(m: Machine, s: Int32Array, cpu: number, probe: number): 
     const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
     const opts = starts.slice(0, n * 4); // walks below add walk-cache entries
     for (let i = 0; i < n; i++) {
-      walkFrom(m, s, cpu, probe, opts[i * 4]!, opts[i * 4 + 1]!, opts[i * 4 + 2]!, Math.max(floor, opts[i * 4 + 3]!), floor, opts[i * 4 + 3] === PENDING_VIEW);
+      walkFrom(m, s, cpu, probe, opts[i * 4]!, opts[i * 4 + 1]!, opts[i * 4 + 2]!, Math.max(floor, opts[i * 4 + 3]!), floor, opts[i * 4 + 3] === PENDING_VIEW ? pr.region : -1);
     }
     if (same(s, wb, before)) return;
   }
 }
 
-/** Every way a walk can go on from frame/level at floor; `start` is its starting floor; `pending`: from the pending TTBR. */
-function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: number, level: number, attrs: number, floor: number, start: number, pending: boolean): void {
+/** Every way a walk can go on from frame/level at floor; `start` is its starting floor; `pendingRegion`: from the pending TTBR (-1: not). */
+function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: number, level: number, attrs: number, floor: number, start: number, pendingRegion: number): void {
   if (frame < 0) return fault(m, s, cpu, probe, level, start, FAULT_TRANSLATION);
   const pr = m.cfg.probes[probe]!;
   const loc = slotLoc(m, frame, level, pr.vaPage);
   const b = m.layout.mem(loc);
   const status = s[m.layout.frameBase + frame]!;
-  for (let i = walkReadIdx(m, s, cpu, loc, floor, pending); i < s[b]!; i++) {
+  for (let i = walkReadIdx(m, s, cpu, loc, floor, pendingRegion); i < s[b]!; i++) {
     const at = b + 1 + i * MEM_ENTRY;
     const lo = s[at]!;
     const hi = s[at + 1]!;
@@ -89,7 +89,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
       }
       const a = attrs | m.enc.tableAttrs(lo, hi);
       fillWalkCacheEntry(m, s, cpu, probe, level, next, a, f);
-      walkFrom(m, s, cpu, probe, next, level + 1, a, f, start, pending);
+      walkFrom(m, s, cpu, probe, next, level + 1, a, f, start, pendingRegion);
       continue;
     }
     const a = m.enc.leafAttrs(lo, hi) | attrs;

@@ -4,7 +4,7 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import { dsb, dsbEnabled, DSB_ST, isbCore, sbCount } from './cpu.js';
-import { C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT, W_WRITER_SHIFT } from './layout.js';
+import { C_VDSB, C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT, W_WRITER_SHIFT } from './layout.js';
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
 import { cutWalk, walkerBase } from './walk.js';
@@ -12,7 +12,10 @@ import { dropEarly } from './tlb.js';
 
 /** write_sysreg(v, ttbrN_el1): takes effect at the CPU's next isb; walks until then may use either. */
 export function writeTtbr(m: Machine, s: Int32Array, cpu: number, region: number, frame: number): void {
-  s[m.layout.cpu(cpu) + C_TTBR_PENDING + region] = frame + 2;
+  const c = m.layout.cpu(cpu);
+  s[c + C_TTBR_PENDING + region] = frame + 2;
+  // The write waited for the CPU's earlier dsb: walks from the new root see what it completed.
+  s[c + C_TTBR_DSB + region] = s[c + C_VDSB]!;
   // A walk in flight may have started from the pending root this write replaces; it could
   // as well have finished before the write, so it is cut (as at an isb).
   for (let p = 0; p < m.layout.probes; p++) {
@@ -32,6 +35,7 @@ export function isb(m: Machine, s: Int32Array, cpu: number): void {
     if (p !== 0) {
       s[c + C_TTBR + r] = p - 1;
       s[c + C_TTBR_PENDING + r] = 0;
+      s[c + C_TTBR_DSB + r] = 0;
     }
   }
   for (let p = 0; p < m.layout.probes; p++) {

@@ -66,10 +66,10 @@ export function slotLoc(m: Machine, frame: number, level: number, vaPage: number
 }
 
 /** How many writes cpu's walk at floor may read at frame/level for vaPage (1 for a missing root). */
-export function readCount(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, vaPage: number, floor: number, pending: boolean): number {
+export function readCount(m: Machine, s: Int32Array, cpu: number, frame: number, level: number, vaPage: number, floor: number, pendingRegion: number): number {
   if (frame < 0) return 1;
   const loc = slotLoc(m, frame, level, vaPage);
-  return s[m.layout.mem(loc)]! - walkReadIdx(m, s, cpu, loc, floor, pending);
+  return s[m.layout.mem(loc)]! - walkReadIdx(m, s, cpu, loc, floor, pendingRegion);
 }
 
 export function walkerBase(m: Machine, cpu: number, probe: number): number {
@@ -88,12 +88,12 @@ export function walkerChoices(m: Machine, s: Int32Array, cpu: number, probe: num
   if (!m.cfg.walkers[cpu]![probe] || m.cfg.unboundedWalks) return 0; // saturate.ts walks those
   const w = walkerBase(m, cpu, probe);
   const pr = m.cfg.probes[probe]!;
-  if (s[w + P_WACTIVE] !== 0) return readCount(m, s, cpu, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING);
+  if (s[w + P_WACTIVE] !== 0) return readCount(m, s, cpu, s[w + P_WFRAME]!, s[w + P_WLEVEL]!, pr.vaPage, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING ? pr.region : -1);
   if (s[w + P_WDONE]! >= m.cfg.walksPerWalker) return 0;
   const floor = walkFloor(m, s, cpu);
   const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
   let k = 0;
-  for (let i = 0; i < n; i++) k += readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
+  for (let i = 0; i < n; i++) k += readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW ? pr.region : -1);
   return k;
 }
 
@@ -106,7 +106,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
     const n = startOptions(m, s, cpu, pr.region, pr.vaPage, starts);
     let i = 0;
     for (; i < n; i++) {
-      const k = readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW);
+      const k = readCount(m, s, cpu, starts[i * 4]!, starts[i * 4 + 1]!, pr.vaPage, Math.max(floor, starts[i * 4 + 3]!), starts[i * 4 + 3] === PENDING_VIEW ? pr.region : -1);
       if (choice < k) break;
       choice -= k;
     }
@@ -121,7 +121,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   const level = s[w + P_WLEVEL]!;
   if (frame < 0) return endWalkFault(m, s, cpu, probe, level, FAULT_TRANSLATION);
   const loc = slotLoc(m, frame, level, pr.vaPage);
-  const at = m.layout.mem(loc) + 1 + (walkReadIdx(m, s, cpu, loc, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING) + choice) * MEM_ENTRY;
+  const at = m.layout.mem(loc) + 1 + (walkReadIdx(m, s, cpu, loc, s[w + P_WFLOOR]!, s[w + P_WACTIVE] === WALK_FROM_PENDING ? pr.region : -1) + choice) * MEM_ENTRY;
   const lo = s[at]!;
   const hi = s[at + 1]!;
   const ts = s[at + 2]!;

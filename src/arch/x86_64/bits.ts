@@ -1,6 +1,8 @@
-// x86-64 paging-entry bits (4-level paging, 4K pages), with Linux's names
-// (arch/x86/include/asm/pgtable_types.h; the protections as in v2.6.27, the kernel of
-// the CPA two-pass thread). Values are bigint for the language; decode.ts reads halves.
+// x86-64 paging-entry bits (4-level paging, 4K pages), with Linux's names. The protections
+// are those of include/asm-x86/pgtable.h as the CPA two-pass series left it (v2.6.28):
+// __PAGE_KERNEL_EXEC includes _PAGE_GLOBAL, and head_64.S's __PAGE_KERNEL_IDENT_LARGE_EXEC
+// is __PAGE_KERNEL_LARGE_EXEC, so it differs from __PAGE_KERNEL_LARGE in NX only (the
+// patch's BUILD_BUG_ON). Values are bigint for the language; decode.ts reads halves.
 
 const B = (n: number): bigint => 1n << BigInt(n);
 
