@@ -6,16 +6,13 @@
 
 import { A_AF, A_DBM } from '../arch/attrs.js';
 import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
-import { liveStarts, Translation, translateLatest } from '../machine/latest.js';
 import type { Machine } from '../machine/machine.js';
 import { descName, hex, locName, vaName } from './describe.js';
+import { someLiveChange } from './liveChange.js';
 import type { Property, Violation } from './property.js';
 
 // The accessed and dirty state are not attributes in the note's sense.
 const STATE_BITS = (1 << A_AF) | (1 << A_DBM);
-
-const before = new Translation();
-const after = new Translation();
 
 export function sizeAndAttrChangeProperty(): Property {
   return {
@@ -30,30 +27,22 @@ export function sizeAndAttrChangeProperty(): Property {
 }
 
 function onCommit(m: Machine, s: Int32Array, ev: MachineEvent, out: Violation[]): boolean {
-  for (let p = 0; p < m.layout.probes; p++) {
-    const pr = m.cfg.probes[p]!;
-    const starts = liveStarts(m, s, pr.region, pr.vaPage, p);
-    for (let i = 0; i < starts.length; i += 3) {
-      translateLatest(m, s, starts[i]!, starts[i + 1]!, starts[i + 2]!, pr.vaPage, ev.loc, ev.oldLo, ev.oldHi, before);
-      if (!before.touched || !before.valid) continue;
-      translateLatest(m, s, starts[i]!, starts[i + 1]!, starts[i + 2]!, pr.vaPage, ev.loc, ev.lo, ev.hi, after);
-      if (!after.valid || before.size === after.size) continue;
-      const frame = before.oa !== after.oa;
-      const attrs = ((before.attrs ^ after.attrs) & ~STATE_BITS) !== 0;
-      if (!frame && !attrs) continue;
-      const level = before.touchedLevel;
-      const what = [
-        frame ? `page frame (PA ${hex(before.oa * 4096)} -> ${hex(after.oa * 4096)})` : '',
-        attrs ? `attributes (${m.enc.describeAttrs(before.attrs)} -> ${m.enc.describeAttrs(after.attrs)})` : '',
-      ].filter(Boolean).join(' and ');
-      out.push({
-        kind: 'size-and-attr-change',
-        message: `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, level)} over ${descName(m, ev.oldLo, ev.oldHi, level)} at the level-${level} ${locName(m, ev.loc)}, live for ${vaName(m, p)}: ` +
-          `the VA's page size changed (${2 ** before.size * 4} KiB -> ${2 ** after.size * 4} KiB) together with its ${what}. ` +
-          "Intel's TLB application note: software should not write to a paging-structure entry in a way that would change, for any linear address, both the page size and either the page frame or attributes.",
-      });
-      return true;
-    }
-  }
-  return false;
+  return someLiveChange(m, s, ev, (p, before, after) => {
+    if (!before.valid || !after.valid || before.size === after.size) return false;
+    const frame = before.oa !== after.oa;
+    const attrs = ((before.attrs ^ after.attrs) & ~STATE_BITS) !== 0;
+    if (!frame && !attrs) return false;
+    const level = after.touchedLevel;
+    const what = [
+      frame ? `page frame (PA ${hex(before.oa * 4096)} -> ${hex(after.oa * 4096)})` : '',
+      attrs ? `attributes (${m.enc.describeAttrs(before.attrs)} -> ${m.enc.describeAttrs(after.attrs)})` : '',
+    ].filter(Boolean).join(' and ');
+    out.push({
+      kind: 'size-and-attr-change',
+      message: `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, level)} over ${descName(m, ev.oldLo, ev.oldHi, level)} at the level-${level} ${locName(m, ev.loc)}, live for ${vaName(m, p)}: ` +
+        `the VA's page size changed (${2 ** before.size * 4} KiB -> ${2 ** after.size * 4} KiB) together with its ${what}. ` +
+        "Intel's TLB application note: software should not write to a paging-structure entry in a way that would change, for any linear address, both the page size and either the page frame or attributes.",
+    });
+    return true;
+  });
 }

@@ -5,13 +5,12 @@
 
 import { A_RDONLY } from '../arch/attrs.js';
 import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
-import { liveStarts, Translation, translateLatest } from '../machine/latest.js';
 import { FRAME_USED, type Machine } from '../machine/machine.js';
 import { descName, hex, locName, vaName } from './describe.js';
+import { someLiveChange } from './liveChange.js';
 import type { Property, Violation } from './property.js';
 
 const LAST_LEVEL = 3;
-const after = new Translation();
 
 type Rule = 'xen-pt-writable' | 'xen-large-page';
 
@@ -28,23 +27,18 @@ export function xenProperty(rule: Rule): Property {
 }
 
 function onCommit(m: Machine, s: Int32Array, ev: MachineEvent, rule: Rule, out: Violation[]): boolean {
-  for (let p = 0; p < m.layout.probes; p++) {
-    const pr = m.cfg.probes[p]!;
-    const starts = liveStarts(m, s, pr.region, pr.vaPage, p);
-    for (let i = 0; i < starts.length; i += 3) {
-      translateLatest(m, s, starts[i]!, starts[i + 1]!, starts[i + 2]!, pr.vaPage, ev.loc, ev.lo, ev.hi, after);
-      if (!after.touched || !after.valid) continue;
-      const wrote = `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, after.touchedLevel)} at the level-${after.touchedLevel} ${locName(m, ev.loc)}, live for ${vaName(m, p)}`;
-      if (rule === 'xen-large-page' && after.level < LAST_LEVEL) {
-        out.push({ kind: rule, message: `${wrote}: the VA is now mapped by a level-${after.level} large page; Xen never uses large pages and fails the update.` });
-        return true;
-      }
-      const frame = m.frameOfPfn(after.oa);
-      if (rule === 'xen-pt-writable' && ((after.attrs >> A_RDONLY) & 1) === 0 && frame >= 0 && s[m.layout.frameBase + frame] === FRAME_USED) {
-        out.push({ kind: rule, message: `${wrote}: the VA now maps page-table frame ${frame} (PA ${hex(after.oa * 4096)}) writable; Xen requires every page-table page to be mapped read-only and fails the update.` });
-        return true;
-      }
+  return someLiveChange(m, s, ev, (p, _before, after) => {
+    if (!after.valid) return false;
+    const wrote = `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, after.touchedLevel)} at the level-${after.touchedLevel} ${locName(m, ev.loc)}, live for ${vaName(m, p)}`;
+    if (rule === 'xen-large-page' && after.level < LAST_LEVEL) {
+      out.push({ kind: rule, message: `${wrote}: the VA is now mapped by a level-${after.level} large page; Xen never uses large pages and fails the update.` });
+      return true;
     }
-  }
-  return false;
+    const frame = m.frameOfPfn(after.oa);
+    if (rule === 'xen-pt-writable' && ((after.attrs >> A_RDONLY) & 1) === 0 && frame >= 0 && s[m.layout.frameBase + frame] === FRAME_USED) {
+      out.push({ kind: rule, message: `${wrote}: the VA now maps page-table frame ${frame} (PA ${hex(after.oa * 4096)}) writable; Xen requires every page-table page to be mapped read-only and fails the update.` });
+      return true;
+    }
+    return false;
+  });
 }

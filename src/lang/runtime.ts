@@ -210,7 +210,7 @@ export class KernelDriver implements CpuDriver {
     for (let cpu = 0; cpu < this.cpus; cpu++) {
       const entry = this.program.entries[cpu];
       this.bind(m, s, cpu);
-      if (entry === undefined) {
+      if (entry === undefined || entry < 0) { // no program: -1 from the compiler
         s[this.base + K_STATUS] = RETURNED;
         continue;
       }

@@ -17,7 +17,7 @@ const PT_PA = (PFN_BASE + 3) * 4096;
 /** Per CPU, whether its TLB still maps VA 0x1000 to the old page (PA 0x1000) at the end. */
 function staleAtEnd(flush: string): Set<string> {
   const setup = kernelSetup({
-    files: [], cpus: [`set_pte((pte_t *)0x${(PT_PA + 8).toString(16)}UL, pfn_pte(0x5, PAGE_KERNEL)); ${flush}`, `;`],
+    files: [], cpus: [`set_pte((pte_t *)0x${(PT_PA + 8).toString(16)}UL, pfn_pte(0x5, PAGE_KERNEL)); ${flush}`, null],
   }, {
     profile: 'x86_64', cpus: 2, frames: 4, framePfnBase: PFN_BASE, ttbr1: 0, probes: [{ va: 0x1000 }], walksPerWalker: 1,
     frameInit: {
