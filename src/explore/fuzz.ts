@@ -8,6 +8,7 @@ import { CapacityError } from '../machine/errors.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
 import { Rng, runSeed } from './prng.js';
+import { eagerSteps, NO_REDUCTION, type Actor, type Reduction, type StepClassifier } from './reduction.js';
 import type { Session } from './session.js';
 
 export interface FuzzOptions {
@@ -48,12 +49,23 @@ export interface FuzzResult {
 }
 
 const list = new ActionList();
+const eagerList = new ActionList();
+const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
 
 /** Picks the action to take at each step of one run (an index into the enabled list). */
 export type Chooser = (enabled: ActionList, step: number) => number;
 
-/** One schedule, steered by choose. */
-export function runWith(session: Session, choose: Chooser, maxSteps: number): RunResult {
+/** The exhaustive search's eager steps, when the CPU driver can say which steps are local. */
+export function fuzzReduction(session: Session): Reduction {
+  const d = session.driver as Partial<StepClassifier>;
+  return typeof d.isLocal === 'function' ? eagerSteps(d as StepClassifier) : NO_REDUCTION;
+}
+
+/**
+ * One schedule, steered by choose. Where the reduction has an eager actor, only that
+ * actor's actions are offered (they are contiguous in the enabled list).
+ */
+export function runWith(session: Session, choose: Chooser, maxSteps: number, reduction: Reduction = NO_REDUCTION): RunResult {
   const { m, driver } = session;
   const s = session.initialState();
   const path: Step[] = [];
@@ -67,7 +79,7 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number): Ru
     enumerate(m, driver, s, list);
     if (isDeadlocked(m, driver, s, list)) return { path, violation: DEADLOCK, abandoned: false };
     if (path.length >= maxSteps) return { path, abandoned: true };
-    const k = choose(list, path.length);
+    const k = pick(session, s, choose, path.length, reduction);
     const st = stepAt(list.data, k);
     path.push(st);
     try {
@@ -80,6 +92,19 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number): Ru
   }
 }
 
+function pick(session: Session, s: Int32Array, choose: Chooser, step: number, reduction: Reduction): number {
+  if (!reduction.eager(session.m, session.driver, s, actor)) return choose(list, step);
+  const d = list.data;
+  let i = 0;
+  while (i < list.length && !(d[i * 4] === actor.kind && d[i * 4 + 1] === actor.cpu && d[i * 4 + 2] === actor.arg)) i++;
+  let j = i;
+  while (j < list.length && d[j * 4] === actor.kind && d[j * 4 + 1] === actor.cpu && d[j * 4 + 2] === actor.arg) j++;
+  if (j === i) return choose(list, step);
+  eagerList.clear();
+  for (let q = i; q < j; q++) eagerList.push(d[q * 4]!, d[q * 4 + 1]!, d[q * 4 + 2]!, d[q * 4 + 3]!);
+  return i + choose(eagerList, step);
+}
+
 export interface RunResult {
   path: Step[];
   violation?: Violation;
@@ -89,17 +114,25 @@ export interface RunResult {
 /** A strategy makes the chooser of run i; it may learn from the runs before (PCT's step count). */
 export interface Strategy {
   readonly name: string;
+  /** Take the search's eager steps alone (fuzzReduction), so choices go to steps that matter. */
+  readonly reduced?: boolean;
   /** Once per campaign, before run 0 (a function of the seed only). */
   prepare?(session: Session, seed: number, maxSteps: number): void;
   chooser(session: Session, rng: Rng): Chooser;
 }
 
-/** Uniform random choice among the enabled actions. */
-export const RANDOM: Strategy = { name: 'random', chooser: (_s, rng) => (enabled) => rng.below(enabled.length) };
+/**
+ * Uniform random choice among the enabled actions, after the exhaustive search's eager
+ * steps: a step that commutes with every other (a store entering its own buffer, a walk in
+ * flight run whole) is taken alone, as the search takes it. Reachable violations stay the
+ * same (test/explore/reduction.test.ts); random choices go to the interleavings that matter.
+ */
+export const RANDOM: Strategy = { name: 'random', reduced: true, chooser: (_s, rng) => (enabled) => rng.below(enabled.length) };
+const UNREDUCED_RANDOM: Strategy = { name: 'random', chooser: RANDOM.chooser };
 
 /** How long a run is: one random run seeded from the campaign seed alone (PCT's k, fast-check's list length). */
 export function calibrationLength(session: Session, seed: number, maxSteps: number): number {
-  return runWith(session, RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff))), maxSteps).path.length;
+  return runWith(session, UNREDUCED_RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff))), maxSteps).path.length;
 }
 
 /** Run the campaign, giving the event loop a turn now and then (Ctrl-C). */
@@ -111,6 +144,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
   let last = t0;
   const strategy = o.strategy ?? RANDOM;
   strategy.prepare?.(session, o.seed, maxSteps);
+  const reduction = strategy.reduced ? fuzzReduction(session) : NO_REDUCTION;
   let best = 0;
   for (let i = 0; i < o.runs; i++) {
     const now = Date.now();
@@ -124,7 +158,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
       await new Promise((resolve) => setImmediate(resolve));
       last = Date.now();
     }
-    const r = runWith(session, strategy.chooser(session, new Rng(runSeed(o.seed, i))), maxSteps);
+    const r = runWith(session, strategy.chooser(session, new Rng(runSeed(o.seed, i))), maxSteps, reduction);
     res.runs++;
     res.steps += r.path.length;
     if (r.abandoned) res.abandoned++;

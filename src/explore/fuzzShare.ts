@@ -5,7 +5,8 @@
 
 import type { Violation } from '../check/property.js';
 import type { Step } from './choicePath.js';
-import { RANDOM, runWith, type Strategy } from './fuzz.js';
+import { fuzzReduction, RANDOM, runWith, type Strategy } from './fuzz.js';
+import { NO_REDUCTION } from './reduction.js';
 import { pct } from './pct.js';
 import { Rng, runSeed } from './prng.js';
 import type { SearchSource } from './searchSource.js';
@@ -61,13 +62,14 @@ export function fuzzWorker(session: Session, t: FuzzTask): FuzzWorkerResult {
   const c = new Int32Array(t.control);
   const strategy = makeStrategy(t.strategy, t.depth);
   strategy.prepare?.(session, t.seed, t.maxSteps);
+  const reduction = strategy.reduced ? fuzzReduction(session) : NO_REDUCTION;
   const out: FuzzWorkerResult = { runs: 0, steps: 0, abandoned: 0, failures: [] };
   const kinds = new Set<string>();
   for (;;) {
     if (Atomics.load(c, STOP)) break;
     const i = Atomics.add(c, NEXT, 1);
     if (i >= t.runs || (!t.keepGoing && i > Atomics.load(c, LOWEST))) break;
-    const r = runWith(session, strategy.chooser(session, new Rng(runSeed(t.seed, i))), t.maxSteps);
+    const r = runWith(session, strategy.chooser(session, new Rng(runSeed(t.seed, i))), t.maxSteps, reduction);
     out.runs++;
     out.steps += r.path.length;
     if (r.abandoned) out.abandoned++;
