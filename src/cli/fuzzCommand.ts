@@ -25,6 +25,8 @@ export interface FuzzArgs extends Overrides {
   maxSteps?: number;
   shrink: boolean;
   keepGoing: boolean;
+  /** random: take the eager steps alone (--no-reduction: choose among all enabled actions). */
+  reduction: boolean;
   workers: number;
   out?: string;
 }
@@ -43,7 +45,7 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
   const overrides: Overrides = { ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}), ...(a.walks !== undefined ? { walks: a.walks } : {}) };
   const workers = a.strategy === 'fast-check' ? 1 : a.workers;
   const source = scenarioSource({ path: l.path, overrides, reduction: false });
-  const r = await campaign(l.session, a.strategy, { ...common, depth: a.depth, workers, source });
+  const r = await campaign(l.session, a.strategy, { ...common, depth: a.depth, workers, source, reduction: a.reduction });
   progress?.stop();
   const secs = (r.elapsedMs / 1000).toFixed(2);
   const figures = `  ${r.runs} runs, ${r.steps} steps, ${r.abandoned} abandoned at --max-steps or a machine bound; ${secs} s, ` +
@@ -63,7 +65,7 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
   kinds.forEach((k, n) => {
     const steps = a.shrink ? shrink(l.session, k.path, k.violation.kind) : k.path;
     const trace = makeTrace(l, k.violation, steps, a, a.seed, {
-      strategy: a.strategy, ...(a.strategy === 'pct' ? { depth: a.depth } : {}), run: k.run, foundSteps: k.path.length, shrunk: a.shrink,
+      strategy: a.strategy, ...(a.strategy === 'pct' ? { depth: a.depth } : {}), ...(a.strategy === 'random' && !a.reduction ? { reduction: false } : {}), run: k.run, foundSteps: k.path.length, shrunk: a.shrink,
     });
     const tracePath = n === 0 ? base : base.replace(/(\.trace)?\.json$/, `.${k.violation.kind}.trace.json`);
     writeWhole(tracePath, JSON.stringify(trace, null, 1) + '\n');

@@ -85,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('max-steps', { type: 'number', describe: 'abandon a run after this many steps (default 10000)' })
       .option('shrink', { type: 'boolean', default: true, describe: 'shrink the failing schedule (--no-shrink to keep it)' })
       .option('keep-going', { type: 'boolean', default: false, describe: 'go on after a violation: the first run of each kind' })
+      .option('reduction', { type: 'boolean', default: true, describe: 'random: take steps that commute with all others alone (--no-reduction: choose among all enabled actions)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core; fast-check runs on one)' })
       .option('memory-model', { choices: ['relaxed', 'sc', 'tso'] as const, describe: 'override the scenario\'s memory model' })
       .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
@@ -92,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
       scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: runsOption(a.runs),
-      shrink: a.shrink, keepGoing: a.keepGoing, workers: workersOption(a.workers), ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
+      shrink: a.shrink, keepGoing: a.keepGoing, reduction: a.reduction, workers: workersOption(a.workers), ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
       ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.out ? { out: a.out } : {}),

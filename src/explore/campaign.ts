@@ -14,6 +14,8 @@ export const STRATEGIES: readonly StrategyName[] = ['random', 'pct', 'fast-check
 
 export interface CampaignOptions extends FuzzOptions {
   depth?: number;
+  /** false: random chooses among all enabled actions (default: after the eager steps). */
+  reduction?: boolean;
   workers?: number;
   /** What workers build their session from (needed when workers > 1). */
   source?: SearchSource;
@@ -23,5 +25,5 @@ export async function campaign(session: Session, strategy: StrategyName, o: Camp
   if (strategy === 'fast-check') return await fastCheckCampaign(session, o);
   const depth = o.depth ?? 3;
   if ((o.workers ?? 1) > 1 && o.source) return await fuzzParallel(session, o.source, { ...o, strategy, depth, workers: o.workers! });
-  return fuzz(session, { ...o, strategy: makeStrategy(strategy, depth) });
+  return fuzz(session, { ...o, strategy: makeStrategy(strategy, depth, o.reduction ?? true) });
 }

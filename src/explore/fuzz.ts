@@ -128,7 +128,8 @@ export interface Strategy {
  * same (test/explore/reduction.test.ts); random choices go to the interleavings that matter.
  */
 export const RANDOM: Strategy = { name: 'random', reduced: true, chooser: (_s, rng) => (enabled) => rng.below(enabled.length) };
-const UNREDUCED_RANDOM: Strategy = { name: 'random', chooser: RANDOM.chooser };
+/** Uniform random choice among all enabled actions (`fuzz --no-reduction`). */
+export const UNREDUCED_RANDOM: Strategy = { name: 'random', chooser: RANDOM.chooser };
 
 /** How long a run is: one random run seeded from the campaign seed alone (PCT's k, fast-check's list length). */
 export function calibrationLength(session: Session, seed: number, maxSteps: number): number {

@@ -5,7 +5,7 @@
 
 import type { Violation } from '../check/property.js';
 import type { Step } from './choicePath.js';
-import { fuzzReduction, RANDOM, runWith, type Strategy } from './fuzz.js';
+import { fuzzReduction, RANDOM, runWith, UNREDUCED_RANDOM, type Strategy } from './fuzz.js';
 import { NO_REDUCTION } from './reduction.js';
 import { pct } from './pct.js';
 import { Rng, runSeed } from './prng.js';
@@ -38,6 +38,7 @@ export interface FuzzTask {
   runs: number;
   maxSteps: number;
   keepGoing: boolean;
+  reduction: boolean;
 }
 
 export interface FuzzFailure {
@@ -54,13 +55,14 @@ export interface FuzzWorkerResult {
   failures: FuzzFailure[];
 }
 
-export function makeStrategy(name: 'random' | 'pct', depth: number): Strategy {
-  return name === 'pct' ? pct(depth) : RANDOM;
+/** `reduced` false: random chooses among all enabled actions, not after the eager steps. */
+export function makeStrategy(name: 'random' | 'pct', depth: number, reduced = true): Strategy {
+  return name === 'pct' ? pct(depth) : reduced ? RANDOM : UNREDUCED_RANDOM;
 }
 
 export function fuzzWorker(session: Session, t: FuzzTask): FuzzWorkerResult {
   const c = new Int32Array(t.control);
-  const strategy = makeStrategy(t.strategy, t.depth);
+  const strategy = makeStrategy(t.strategy, t.depth, t.reduction);
   strategy.prepare?.(session, t.seed, t.maxSteps);
   const reduction = strategy.reduced ? fuzzReduction(session) : NO_REDUCTION;
   const out: FuzzWorkerResult = { runs: 0, steps: 0, abandoned: 0, failures: [] };

@@ -12,6 +12,7 @@ import type { Session } from './session.js';
 export interface ParallelFuzzOptions extends Omit<FuzzOptions, 'strategy'> {
   strategy: 'random' | 'pct';
   depth: number;
+  reduction?: boolean;
   workers: number;
 }
 
@@ -22,7 +23,7 @@ export async function fuzzParallel(session: Session, source: SearchSource, o: Pa
   const initial = hashState(session.initialState());
   const task: FuzzTask = {
     kind: 'fuzz', source, initial: [initial[0], initial[1]], control, strategy: o.strategy, depth: o.depth, seed: o.seed, runs: o.runs,
-    maxSteps: o.maxSteps ?? 10_000, keepGoing: o.keepGoing ?? false,
+    maxSteps: o.maxSteps ?? 10_000, keepGoing: o.keepGoing ?? false, reduction: o.reduction ?? true,
   };
   const deadline = o.timeoutMs === undefined ? Infinity : t0 + o.timeoutMs;
   let stopWhy: string | undefined;

@@ -36,6 +36,16 @@ const BUDGETS: Record<StrategyName, [string, string, number, boolean?][]> = {
   ],
 };
 
+describe('fuzz --strategy random and its eager steps', () => {
+  it('taking the eager steps alone finds split-lazy-nodsb at run 0; plain uniform choices (--no-reduction) at run 229', async () => {
+    const l = scenario('split-lazy-nodsb');
+    const eager = await campaign(l.session, 'random', { seed: 1, runs: 1000 });
+    const plain = await campaign(l.session, 'random', { seed: 1, runs: 1000, reduction: false });
+    expect([eager.violation?.kind, eager.run]).toEqual(['torn-walk', 0]);
+    expect([plain.violation?.kind, plain.run]).toEqual(['torn-walk', 229]);
+  });
+});
+
 for (const strategy of STRATEGIES) {
   describe(`fuzz --strategy ${strategy}`, () => {
     for (const [name, kind, runs, keepGoing] of BUDGETS[strategy]) {
