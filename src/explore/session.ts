@@ -18,6 +18,7 @@ export class Session {
     }
     this.m.cpuDone = (s, c) => driver.done(this.m, s, c);
     this.m.ttbrFixed = Array.from({ length: cfg.cpus }, (_, c) => driver.writesTtbr?.(c) === false).every(Boolean);
+    this.m.relaxedAtomics = driver.relaxedAtomics?.() ?? true;
   }
 
   /** Violations found while the CPUs ran their code up to their first machine step. */

@@ -133,6 +133,12 @@ export class KernelDriver implements CpuDriver {
     return this.reaches(cpu, [Mop.WriteTtbr]);
   }
 
+  /** Any atomic without full ordering (cmpxchg_relaxed, xchg_relaxed, set_bit, clear_bit) anywhere in the program. */
+  relaxedAtomics(): boolean {
+    const rmw = [Mop.Cmpxchg, Mop.Xchg, Mop.SetBit, Mop.ClearBit];
+    return this.program.functions.some((f) => f.code.some((i) => i.op === Op.Machine && rmw.includes(i.mop!) && i.flag !== 1));
+  }
+
   /** Whether the CPU's code, or code run over its state (init, final), reaches one of mops. */
   private reaches(cpu: number, mops: readonly Mop[]): boolean {
     const p = this.program;

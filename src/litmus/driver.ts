@@ -282,7 +282,7 @@ export class LitmusDriver implements CpuDriver {
         const old = BigInt.asUintN(i.w ? 32 : 64, joinDesc(s[nw]!, s[nw + 1]!));
         const next = i.op === Op.Swp ? src : atomic(i.kind as AtomicOp, old, src);
         const [lo, hi] = splitDesc(BigInt.asUintN(i.w ? 32 : 64, next));
-        rmwWrite(m, s, cpu, loc, dep, lo, hi, ordered, rd);
+        rmwWrite(m, s, cpu, loc, dep, lo, hi, ordered, rd, i.release && !ordered);
         if (i.acquire) this.raise(s, m.layout.cpu(cpu) + C_VFLOOR, rd.view);
         this.put(m, s, cpu, i.rd, old, i.w, rd.view);
         return;

@@ -13,6 +13,7 @@
 import { commitWrite, newestWrite as newest } from '../machine/memory.js';
 import type { Machine } from '../machine/machine.js';
 import { sbFind } from '../machine/cpu.js';
+import { W_ATOMIC_MASK } from '../machine/layout.js';
 
 export const HW_SLOTS = 6;
 const SLOT = 3; // loc + 1, timestamp of the write the walk read, kind
@@ -59,6 +60,8 @@ export class HardwareUpdates {
     if (loc < 0) return false;
     // A spurious update follows the software write it goes with; an owed one must come
     // straight after the write its walk read (the thread's own buffered store may follow).
+    // No update between a relaxed atomic's read and its buffered write (it is atomic).
+    if ((s[newest(m, s, loc) + 3]! & W_ATOMIC_MASK) !== 0) return false;
     if ((s[o + 2]! & HW_PHANTOM) !== 0) return sbFind(m, s, cpu, loc) < 0;
     return s[newest(m, s, loc) + 2] === s[o + 1];
   }
@@ -74,8 +77,9 @@ export class HardwareUpdates {
   }
 
   private eligible(m: Machine, s: Int32Array, loc: number): boolean {
-    const lo = s[newest(m, s, loc)]!;
-    return (lo & 1) !== 0 && (lo & AF_BIT) === 0;
+    const w = newest(m, s, loc);
+    const lo = s[w]!;
+    return (lo & 1) !== 0 && (lo & AF_BIT) === 0 && (s[w + 3]! & W_ATOMIC_MASK) === 0;
   }
 
   /** How many hardware updates the thread can make now. */

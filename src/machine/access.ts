@@ -8,7 +8,7 @@ import { BIT } from '../arch/arm64/bits.js';
 import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
-import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_UNINIT } from './layout.js';
+import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_ATOMIC_MASK, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { commitWrite, newestWrite, walkReadIdx } from './memory.js';
 import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
@@ -80,7 +80,9 @@ function walkNow(m: Machine, s: Int32Array, cpu: number, frame: number, level: n
         const oa = alignDown(m.enc.descPfn(lo, hi), size) + (vaPage - alignDown(vaPage, size));
         // The leaf and whether it is the newest write matter only where an update may be needed.
         const mayUpdate = !af || (curHd && ((a >> A_RDONLY) & 1) !== 0 && ((a >> A_DBM) & 1) !== 0);
-        if (mayUpdate) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, i === n - 1 ? 1 : 0);
+        // An update needs the newest write, and none while a relaxed atomic's write to it is pending.
+        const updatable = i === n - 1 && (s[w + 3]! & W_ATOMIC_MASK) === 0;
+        if (mayUpdate) addOutcome(af ? FAULT_NONE : FAULT_ACCESS_FLAG, level, oa, a, 0, 0, loc + 1, updatable ? 1 : 0);
         else addOutcome(FAULT_NONE, level, oa, a, 0, 0);
       }
     }

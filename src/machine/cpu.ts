@@ -5,7 +5,8 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_EPOCH, C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VW, G_TIME, S_RELEASE, SB_ENTRY, W_WRITER_MASK,
+  C_EPOCH, C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VCSE, C_VDSB, C_VFLOOR, C_VR, C_VW, G_TIME, S_ATOMIC, S_RELEASE, SB_ENTRY,
+  W_ATOMIC_MASK, W_ATOMIC_SHIFT, W_META_MASK,
 } from './layout.js';
 import type { Machine } from './machine.js';
 import { commitWrite, loadFloorIdx, newestWrite, observe, writeAt } from './memory.js';
@@ -51,17 +52,34 @@ export function store(m: Machine, s: Int32Array, cpu: number, loc: number, lo: n
     commitWrite(m, s, cpu, loc, lo, hi, 0);
     return;
   }
+  bufferStore(m, s, cpu, loc, lo, hi, release ? S_RELEASE : 0);
+}
+
+function bufferStore(m: Machine, s: Int32Array, cpu: number, loc: number, lo: number, hi: number, flags: number): void {
   const c = m.layout.cpu(cpu);
   const n = s[c + m.layout.cSb]!;
   if (n === m.layout.sbCap) throw new CapacityError('machine.storeBufferDepth', `CPU${cpu}'s store buffer holds ${n} stores`);
-  if (release) s[c + C_EPOCH] = s[c + C_EPOCH]! + 1; // everything before commits first
+  if (flags & S_RELEASE) s[c + C_EPOCH] = s[c + C_EPOCH]! + 1; // everything before commits first
   const e = sbEntry(m, cpu, n);
   s[e] = loc;
   s[e + 1] = lo;
   s[e + 2] = hi;
   s[e + 3] = s[c + C_EPOCH]!;
-  s[e + 4] = release ? S_RELEASE : 0;
+  s[e + 4] = flags;
   s[c + m.layout.cSb] = n + 1;
+}
+
+/** The CPU + 1 whose pending atomic write owns loc (its newest write is the one it read), or 0. */
+function atomicOwner(m: Machine, s: Int32Array, loc: number): number {
+  return (s[newestWrite(m, s, loc) + 3]! & W_ATOMIC_MASK) >>> W_ATOMIC_SHIFT;
+}
+
+/** Whether some CPU's store buffer holds a relaxed atomic's write. */
+export function atomicPending(m: Machine, s: Int32Array): boolean {
+  for (let c = 0; c < m.layout.cpus; c++) {
+    for (let i = 0; i < sbCount(m, s, c); i++) if (s[sbEntry(m, c, i) + 4]! & S_ATOMIC) return true;
+  }
+  return false;
 }
 
 /** Whether buffered store i may commit now: in order per location and across barriers (tso: oldest first). */
@@ -69,6 +87,10 @@ export function canCommit(m: Machine, s: Int32Array, cpu: number, i: number): bo
   if (m.tso) return i === 0;
   const e = sbEntry(m, cpu, i);
   const loc = s[e]!;
+  if (m.relaxedAtomics) {
+    const owner = atomicOwner(m, s, loc);
+    if (owner !== 0 && owner !== cpu + 1) return false; // another CPU's atomic is between its read and write
+  }
   if (s[e + 3] !== s[sbEntry(m, cpu, 0) + 3]) return false; // an older barrier epoch is pending
   for (let j = 0; j < i; j++) if (s[sbEntry(m, cpu, j)] === loc) return false;
   return true;
@@ -86,6 +108,10 @@ export function commitStore(m: Machine, s: Int32Array, cpu: number, i: number): 
   s.fill(0, sbEntry(m, cpu, n - 1), sbEntry(m, cpu, n));
   s[c + m.layout.cSb] = n - 1;
   if (n === 1) s[c + C_EPOCH] = 0; // epochs only order what is in the buffer
+  if (s[e + 4]! & S_ATOMIC) {
+    const w = newestWrite(m, s, loc); // the write the atomic read: others waited for it
+    s[w + 3] = s[w + 3]! & ~W_ATOMIC_MASK;
+  }
   commitWrite(m, s, cpu, loc, lo, hi, 0);
 }
 
@@ -122,7 +148,7 @@ export function load(
     const w = writeAt(m, loc, loadFloorIdx(m, s, cpu, loc, depView) + choice);
     out.lo = s[w]!;
     out.hi = s[w + 1]!;
-    out.flags = s[w + 3]! & ~W_WRITER_MASK;
+    out.flags = s[w + 3]! & ~W_META_MASK;
     const ts = s[w + 2]!;
     observe(m, s, cpu, loc, ts);
     out.view = max(floor, ts);
@@ -184,6 +210,7 @@ export function isbCore(m: Machine, s: Int32Array, cpu: number): void {
  * other than the expected one and orders nothing.
  */
 export function rmwEnabled(m: Machine, s: Int32Array, cpu: number, loc: number, ordered: boolean): boolean {
+  if (m.relaxedAtomics && atomicOwner(m, s, loc) !== 0) return false; // another atomic has read it and not yet written
   return ordered ? sbCount(m, s, cpu) === 0 : sbFind(m, s, cpu, loc) < 0;
 }
 
@@ -241,15 +268,22 @@ export function cmpxchg(
   return false;
 }
 
-/** An atomic that always writes (xchg, set_bit, ...): reads the newest write, writes newLo/newHi. */
+/**
+ * An atomic that always writes (xchg, set_bit, ...): reads the newest write, writes
+ * newLo/newHi. A fully ordered one commits at once. A relaxed one (`release`: a store-release
+ * atomic, litmus SWPL) under relaxed memory puts its write in the store buffer, so later
+ * stores may become visible first, as on Arm; until it commits, the write it read stays the
+ * newest (it is marked, and other CPUs' commits and atomics to the location wait).
+ */
 export function rmwWrite(
   m: Machine, s: Int32Array, cpu: number, loc: number, depView: number, newLo: number, newHi: number, ordered: boolean, out: ReadResult,
+  release = false,
 ): void {
   const c = m.layout.cpu(cpu);
   const w = newestWrite(m, s, loc);
   out.lo = s[w]!;
   out.hi = s[w + 1]!;
-  out.flags = s[w + 3]!;
+  out.flags = s[w + 3]! & ~W_META_MASK;
   const ev = m.events.push(Ev.Rmw, cpu);
   ev.loc = loc;
   ev.oldLo = out.lo;
@@ -257,6 +291,15 @@ export function rmwWrite(
   ev.lo = newLo;
   ev.hi = newHi;
   ev.a = 1;
+  if (!ordered && !m.readsNewest) {
+    const ts = s[w + 2]!;
+    s[w + 3] = s[w + 3]! | ((cpu + 1) << W_ATOMIC_SHIFT);
+    observe(m, s, cpu, loc, ts);
+    bufferStore(m, s, cpu, loc, newLo, newHi, S_ATOMIC | (release ? S_RELEASE : 0));
+    ev.b = 1; // buffered
+    out.view = max(max(s[c + C_VFLOOR]!, depView), ts);
+    return;
+  }
   commitWrite(m, s, cpu, loc, newLo, newHi, 0);
   void depView; // the write is the newest of all, so its view covers every other
   out.view = s[G_TIME]!;

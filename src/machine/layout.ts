@@ -75,11 +75,21 @@ export const W_UNINIT = 1;
 /** Bits 8-11: the writing CPU + 1, kept only while some CPU may write a TTBR (memory.ts walkReadIdx). */
 export const W_WRITER_SHIFT = 8;
 export const W_WRITER_MASK = 0xf << W_WRITER_SHIFT;
+/**
+ * Bits 12-15: the CPU + 1 whose relaxed atomic read this write (the newest) and whose own
+ * write waits in its store buffer: until it commits, nothing else may write the location.
+ */
+export const W_ATOMIC_SHIFT = 12;
+export const W_ATOMIC_MASK = 0xf << W_ATOMIC_SHIFT;
+/** The bits of a write's flags that are bookkeeping, not part of what a reader sees. */
+export const W_META_MASK = W_WRITER_MASK | W_ATOMIC_MASK;
 /** P_WACTIVE of a walk that started from a TTBR written but not yet synchronised. */
 export const WALK_ACTIVE = 1;
 export const WALK_FROM_PENDING = 2;
 /** Flags of a buffered store. */
 export const S_RELEASE = 1;
+/** The write of a relaxed atomic: the location's newest write is marked until it commits. */
+export const S_ATOMIC = 2;
 
 export interface ExtraRegion {
   readonly name: string;

@@ -41,6 +41,8 @@ export class Machine {
   cpuDone: (s: Int32Array, cpu: number) => boolean = () => false;
   /** No CPU's program can write a TTBR (the CPU driver says): only today's roots are roots. */
   ttbrFixed = false;
+  /** Some program may make a relaxed atomic (the driver says): commits check for pending ones (cpu.ts). */
+  relaxedAtomics = true;
   /** Scratch: frames a walk may still reach (memory.ts). */
   readonly frameReach: Uint8Array;
   /** Per probe, per slot index of a table: 1 if a walk for the probe reads that index at some level. */

@@ -70,6 +70,10 @@ export class ProgramDriver implements CpuDriver {
     return (this.program[cpu] ?? []).some((o) => o.op === 'ttbr');
   }
 
+  relaxedAtomics(): boolean {
+    return this.program.some((ops) => ops.some((o) => o.op === 'cmpxchg' && o.ordered === false));
+  }
+
   translates(cpu: number): boolean {
     return (this.program[cpu] ?? []).some((o) => o.op === 'loadVA' || o.op === 'storeVA');
   }

@@ -9,7 +9,7 @@
 
 import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
-import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, W_WRITER_MASK, WC_ENTRY } from './layout.js';
+import { MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, W_UNINIT, W_META_MASK, WC_ENTRY } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { walkReadIdx } from './memory.js';
 import { wcBase } from './tlb.js';
@@ -70,7 +70,7 @@ function walkFrom(m: Machine, s: Int32Array, cpu: number, probe: number, frame: 
     const lo = s[at]!;
     const hi = s[at + 1]!;
     const ts = s[at + 2]!;
-    const flags = s[at + 3]! & ~W_WRITER_MASK;
+    const flags = s[at + 3]! & ~W_META_MASK;
     if (flags & W_UNINIT || status === FRAME_FREED) {
       badRead(m, cpu, probe, level, loc, lo, hi, flags, status);
       continue;

@@ -28,6 +28,8 @@ export interface CpuDriver {
   translatesWhenDone?(cpu: number): boolean;
   /** Whether the CPU's program may ever write a TTBR (default: yes). */
   writesTtbr?(cpu: number): boolean;
+  /** Whether any CPU's program may make a relaxed atomic read-modify-write (default: yes). */
+  relaxedAtomics?(): boolean;
   /** Move the violations the last step found in the program itself (assert, model-error) into out. */
   takeViolations?(out: { kind: string; message: string }[]): void;
 }

@@ -8,7 +8,7 @@ import { A_AF, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import {
   C_TTBR, C_TTBR_PENDING, C_VCSE, C_VTLBI, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, P_WATTRS, P_WDONE,
-  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, TLB_ENTRY, W_UNINIT, W_WRITER_MASK, WALK_ACTIVE, WALK_FROM_PENDING, WC_ENTRY,
+  P_WFILLS, P_WFLOOR, P_WFRAME, P_WLEVEL, P_WSTART, TLB_ENTRY, W_UNINIT, W_META_MASK, WALK_ACTIVE, WALK_FROM_PENDING, WC_ENTRY,
   WFILL_ENTRY,
 } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
@@ -131,7 +131,7 @@ export function walkerStep(m: Machine, s: Int32Array, cpu: number, probe: number
   ev.loc = loc;
   ev.lo = lo;
   ev.hi = hi;
-  ev.a = s[at + 3]! & ~W_WRITER_MASK;
+  ev.a = s[at + 3]! & ~W_META_MASK;
   ev.b = s[m.layout.frameBase + frame]!;
   if (s[w + P_WFLOOR]! < ts) s[w + P_WFLOOR] = ts; // later levels are ordered after this read
   if (ev.a & WR_UNINIT || ev.b === FRAME_FREED) return endWalk(m, s, cpu, probe);

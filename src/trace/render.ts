@@ -54,7 +54,7 @@ function eventText(m: Machine, e: MachineEvent, levels: Map<number, number>): st
     case Ev.Store: return `store ${val(e.lo, e.hi, 3)} -> [${pa}] (buffered)`;
     case Ev.Commit: return `commit [${pa}] = ${val(e.lo, e.hi, 3)}`;
     case Ev.Read: return `load [${pa}] = ${val(e.lo, e.hi, 3)}`;
-    case Ev.Rmw: return `atomic [${pa}]: read ${val(e.oldLo, e.oldHi, 3)}, wrote ${val(e.lo, e.hi, 3)}`;
+    case Ev.Rmw: return `atomic [${pa}]: read ${val(e.oldLo, e.oldHi, 3)}, ${e.b ? `write ${val(e.lo, e.hi, 3)} buffered` : `wrote ${val(e.lo, e.hi, 3)}`}`;
     case Ev.Dsb: return `dsb(${['', 'ishst', 'ish', 'nsh'][e.a]})`;
     case Ev.Dmb: return `dmb(${['', 'ishst', 'ishld', 'ish'][e.a]})`;
     case Ev.Isb: return 'isb';

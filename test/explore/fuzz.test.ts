@@ -44,6 +44,12 @@ describe('fuzz --strategy random and its eager steps', () => {
     expect([eager.violation?.kind, eager.run]).toEqual(['torn-walk', 0]);
     expect([plain.violation?.kind, plain.run]).toEqual(['torn-walk', 229]);
   });
+  it('a CPU spinning on local steps does not starve the others (found by review): the assert is still found', async () => {
+    const l = load(join(root, 'test', 'explore', 'fixtures', 'eager-cycle.yaml'));
+    const r = await campaign(l.session, 'random', { seed: 1, runs: 200 });
+    expect(r.violation?.kind).toBe('assert');
+    expect(r.abandoned).toBe(0);
+  });
 });
 
 for (const strategy of STRATEGIES) {
