@@ -85,6 +85,7 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number, red
     }
     enumerate(m, driver, s, list);
     if (isDeadlocked(m, driver, s, list)) return { path, violation: DEADLOCK, abandoned: false };
+    if (list.length === 0) return { path, abandoned: false }; // a dead end: no machine runs this order
     if (path.length >= maxSteps) return { path, abandoned: true };
     const k = pick(session, s, choose, path.length, reduction);
     const st = stepAt(list.data, k);

@@ -11,7 +11,7 @@ import {
   cmpxchg, cmpxchgChoices, dmb, DMB_FULL, DMB_LD, DMB_ST, dsb, dsbEnabled, DSB_FULL, DSB_NSH, DSB_ST, load, loadChoices,
   loadEnabled, ReadResult, rmwEnabled, rmwWrite, sbCount, sbFind, store,
 } from '../machine/cpu.js';
-import { C_VFLOOR, type ExtraRegion } from '../machine/layout.js';
+import { C_VFLOOR, W_ATOMIC_MASK, type ExtraRegion } from '../machine/layout.js';
 import { newestWrite } from '../machine/memory.js';
 import type { Machine } from '../machine/machine.js';
 import { isb } from '../machine/sys.js';
@@ -218,7 +218,9 @@ export class LitmusDriver implements CpuDriver {
   private exclusiveHolds(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
     const b = this.base(m, cpu);
     if (s[b + R_EXCL_LOC] !== loc + 1 || sbFind(m, s, cpu, loc) >= 0) return false;
-    return s[newestWrite(m, s, loc) + 2] === s[b + R_EXCL_TS];
+    const w = newestWrite(m, s, loc);
+    // Not while another CPU's relaxed atomic has read that write and not yet written.
+    return s[w + 2] === s[b + R_EXCL_TS] && (s[w + 3]! & W_ATOMIC_MASK) === 0;
   }
 
   /** Ways the memory operation can go on loc (-1: memory no variable has, read as 0). */

@@ -59,7 +59,6 @@ function bufferStore(m: Machine, s: Int32Array, cpu: number, loc: number, lo: nu
   const c = m.layout.cpu(cpu);
   const n = s[c + m.layout.cSb]!;
   if (n === m.layout.sbCap) throw new CapacityError('machine.storeBufferDepth', `CPU${cpu}'s store buffer holds ${n} stores`);
-  if (flags & S_RELEASE) s[c + C_EPOCH] = s[c + C_EPOCH]! + 1; // everything before commits first
   const e = sbEntry(m, cpu, n);
   s[e] = loc;
   s[e + 1] = lo;
@@ -82,10 +81,14 @@ export function atomicPending(m: Machine, s: Int32Array): boolean {
   return false;
 }
 
-/** Whether buffered store i may commit now: in order per location and across barriers (tso: oldest first). */
+/**
+ * Whether buffered store i may commit now: in order per location and across barriers; a
+ * release store after every earlier store (later ones need not wait for it); tso: oldest first.
+ */
 export function canCommit(m: Machine, s: Int32Array, cpu: number, i: number): boolean {
   if (m.tso) return i === 0;
   const e = sbEntry(m, cpu, i);
+  if (i > 0 && s[e + 4]! & S_RELEASE) return false;
   const loc = s[e]!;
   if (m.relaxedAtomics) {
     const owner = atomicOwner(m, s, loc);
