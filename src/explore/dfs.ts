@@ -10,7 +10,9 @@ import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
 import { A_PROG, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
-import { NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
+import { actorRange, NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
+
+const range = { start: 0, end: 0 };
 import type { Session } from './session.js';
 import { TableFull, type Visited } from './sharedVisited.js';
 import { VisitedSet } from './visitedSet.js';
@@ -203,11 +205,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     let count = list.length;
     let reduced = false;
     if (reduction.eager(m, driver, s, actor)) {
-      // The actor's actions are contiguous in enumeration order.
-      let i = 0;
-      while (i < count && !(actions[i * 4] === actor.kind && actions[i * 4 + 1] === actor.cpu && actions[i * 4 + 2] === actor.arg)) i++;
-      let j = i;
-      while (j < count && actions[j * 4] === actor.kind && actions[j * 4 + 1] === actor.cpu && actions[j * 4 + 2] === actor.arg) j++;
+      actorRange(actions, count, actor, range);
+      const i = range.start;
+      const j = range.end;
       if (j > i && j - i < count) {
         actions = actions.slice(i * 4, j * 4);
         res.eagerSteps += count - (j - i);

@@ -8,7 +8,7 @@ import { CapacityError } from '../machine/errors.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
 import { Rng, runSeed } from './prng.js';
-import { eagerSteps, NO_REDUCTION, type Actor, type Reduction, type StepClassifier } from './reduction.js';
+import { actorRange, eagerSteps, NO_REDUCTION, type Actor, type Reduction, type StepClassifier } from './reduction.js';
 import type { Session } from './session.js';
 
 export interface FuzzOptions {
@@ -51,13 +51,13 @@ export interface FuzzResult {
 const list = new ActionList();
 const eagerList = new ActionList();
 const actor: Actor = { kind: 0, cpu: 0, arg: 0 };
+const range = { start: 0, end: 0 };
 /**
  * Eager steps in a row after which a random run chooses among all enabled actions once.
  * A run has no stack to check the search's cycle proviso against, so a CPU looping on
  * local steps would otherwise be chosen for ever.
  */
 const MAX_EAGER_CHAIN = 64;
-let eagerChain = 0;
 
 /** Picks the action to take at each step of one run (an index into the enabled list). */
 export type Chooser = (enabled: ActionList, step: number) => number;
@@ -78,6 +78,7 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number, red
   const path: Step[] = [];
   if (session.initialViolations.length) return { path, violation: session.initialViolations[0]!, abandoned: false };
   const found: Violation[] = [];
+  let chain = 0; // eager steps taken in a row
   for (;;) {
     if (isFinal(m, driver, s)) {
       session.finalViolations(s, found);
@@ -87,7 +88,15 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number, red
     if (isDeadlocked(m, driver, s, list)) return { path, violation: DEADLOCK, abandoned: false };
     if (list.length === 0) return { path, abandoned: false }; // a dead end: no machine runs this order
     if (path.length >= maxSteps) return { path, abandoned: true };
-    const k = pick(session, s, choose, path.length, reduction);
+    let k = -1;
+    if (chain < MAX_EAGER_CHAIN && reduction.eager(m, driver, s, actor)) {
+      actorRange(list.data, list.length, actor, range);
+      eagerList.clear();
+      for (let q = range.start; q < range.end; q++) eagerList.push(list.kind(q), list.cpu(q), list.arg(q), list.choice(q));
+      if (eagerList.length > 0) k = range.start + choose(eagerList, path.length);
+    }
+    chain = k < 0 ? 0 : chain + 1;
+    if (k < 0) k = choose(list, path.length);
     const st = stepAt(list.data, k);
     path.push(st);
     try {
@@ -98,24 +107,6 @@ export function runWith(session: Session, choose: Chooser, maxSteps: number, red
     }
     if (found.length) return { path, violation: found[0]!, abandoned: false };
   }
-}
-
-function pick(session: Session, s: Int32Array, choose: Chooser, step: number, reduction: Reduction): number {
-  if (step === 0) eagerChain = 0;
-  if (eagerChain >= MAX_EAGER_CHAIN || !reduction.eager(session.m, session.driver, s, actor)) {
-    eagerChain = 0;
-    return choose(list, step);
-  }
-  const d = list.data;
-  let i = 0;
-  while (i < list.length && !(d[i * 4] === actor.kind && d[i * 4 + 1] === actor.cpu && d[i * 4 + 2] === actor.arg)) i++;
-  let j = i;
-  while (j < list.length && d[j * 4] === actor.kind && d[j * 4 + 1] === actor.cpu && d[j * 4 + 2] === actor.arg) j++;
-  if (j === i) return choose(list, step);
-  eagerChain++;
-  eagerList.clear();
-  for (let q = i; q < j; q++) eagerList.push(d[q * 4]!, d[q * 4 + 1]!, d[q * 4 + 2]!, d[q * 4 + 3]!);
-  return i + choose(eagerList, step);
 }
 
 export interface RunResult {

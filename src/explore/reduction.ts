@@ -44,6 +44,19 @@ export interface Reduction {
 
 export const NO_REDUCTION: Reduction = { name: 'none', eager: () => false };
 
+/**
+ * Where the actor's actions sit in an enabled list of (kind, cpu, arg, choice) quadruples:
+ * they are contiguous in enumeration order. Sets out.start and out.end (end === start: none).
+ */
+export function actorRange(data: Int32Array, count: number, actor: Actor, out: { start: number; end: number }): void {
+  let i = 0;
+  while (i < count && !(data[i * 4] === actor.kind && data[i * 4 + 1] === actor.cpu && data[i * 4 + 2] === actor.arg)) i++;
+  let j = i;
+  while (j < count && data[j * 4] === actor.kind && data[j * 4 + 1] === actor.cpu && data[j * 4 + 2] === actor.arg) j++;
+  out.start = i;
+  out.end = j;
+}
+
 export function eagerSteps(classify: StepClassifier): Reduction {
   return {
     name: 'eager local steps and whole walks',

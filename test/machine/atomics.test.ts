@@ -48,8 +48,8 @@ describe('relaxed and fully ordered atomics', () => {
       [{ op: 'store', loc: { pa: X }, val: 5n }, { op: 'load', loc: { pa: X }, dst: 0 }],
       [{ op: 'load', loc: { pa: X }, dst: 0 }, { op: 'load', loc: { pa: X }, dst: 1 }],
     ];
-    // CPU2 never sees 5 and then 1 if the cmpxchg succeeded on 0 after... the cmpxchg reads
-    // 0 only before the store: then 5 comes after its write, so "1 then 5" but never "5 then 1".
+    // A cmpxchg that read 0 wrote 1 right after that 0: CPU1's 5 comes after the 1, so CPU2
+    // may see 1 then 5, never 5 then 1 (the 5 lost under the cmpxchg's write).
     const f = outcomes(p, [[0, 2], [2, 0], [2, 1]]).finals;
     expect([...f].some((o) => o.startsWith('0,5,1'))).toBe(false);
     expect([...f].some((o) => o.startsWith('0,1,5'))).toBe(true);

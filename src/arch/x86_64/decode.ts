@@ -60,7 +60,8 @@ export function describeDesc(lo: number, hi: number, level: number): string {
   const pa = '0x' + (descPfn(lo, hi) * 4096).toString(16);
   if (k === DESC_TABLE) {
     const t = tableAttrs(lo, hi);
-    return `${hex} (table -> ${pa}${t ? ' ' + describeAttrs(t | (1 << A_NG)).replace('RW ', '').replace(/^RW$/, '') : ''})`;
+    const f = [(t >> A_RDONLY) & 1 ? ' RO' : '', (t >> A_PXN) & 1 ? ' NX' : ''].join('');
+    return `${hex} (table -> ${pa}${f})`;
   }
   return `${hex} (${level === LAST_LEVEL ? 'page' : 'large page'} ${pa} ${describeAttrs(leafAttrs(lo, hi))})`;
 }
