@@ -2,9 +2,10 @@
 // may start now (liveStarts), its translation under the newest writes just before and just
 // after the commit. The x86 properties look at these pairs.
 
-import type { MachineEvent } from '../machine/events.js';
+import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
 import { liveStarts, Translation, translateLatest } from '../machine/latest.js';
 import type { Machine } from '../machine/machine.js';
+import type { Property, Violation, ViolationKind } from './property.js';
 
 const before = new Translation();
 const after = new Translation();
@@ -26,4 +27,23 @@ export function someLiveChange(
     }
   }
   return false;
+}
+
+/** What a live-change property does with one pair: report into out and return true to stop. */
+export type ChangeRule = (
+  m: Machine, s: Int32Array, ev: MachineEvent, probe: number, before: Translation, after: Translation, out: Violation[],
+) => boolean;
+
+/** A property that applies rule to every live change of every commit to a page-table slot. */
+export function liveChangeProperty(name: ViolationKind, rule: ChangeRule): Property {
+  return {
+    name,
+    onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
+      for (let i = 0; i < events.length; i++) {
+        const ev = events.items[i]!;
+        if (ev.kind !== Ev.Commit || ev.loc >= m.layout.tableLocs) continue;
+        if (someLiveChange(m, s, ev, (p, before, after) => rule(m, s, ev, p, before, after, out))) return;
+      }
+    },
+  };
 }

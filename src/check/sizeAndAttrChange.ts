@@ -5,29 +5,15 @@
 // compare every probe VA's translation under the newest writes just before and just after.
 
 import { A_AF, A_DBM } from '../arch/attrs.js';
-import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
-import type { Machine } from '../machine/machine.js';
 import { descName, hex, locName, vaName } from './describe.js';
-import { someLiveChange } from './liveChange.js';
-import type { Property, Violation } from './property.js';
+import { liveChangeProperty } from './liveChange.js';
+import type { Property } from './property.js';
 
 // The accessed and dirty state are not attributes in the note's sense.
 const STATE_BITS = (1 << A_AF) | (1 << A_DBM);
 
 export function sizeAndAttrChangeProperty(): Property {
-  return {
-    name: 'size-and-attr-change',
-    onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
-      for (let i = 0; i < events.length; i++) {
-        const ev = events.items[i]!;
-        if (ev.kind === Ev.Commit && ev.loc < m.layout.tableLocs && onCommit(m, s, ev, out)) return;
-      }
-    },
-  };
-}
-
-function onCommit(m: Machine, s: Int32Array, ev: MachineEvent, out: Violation[]): boolean {
-  return someLiveChange(m, s, ev, (p, before, after) => {
+  return liveChangeProperty('size-and-attr-change', (m, _s, ev, p, before, after, out) => {
     if (!before.valid || !after.valid || before.size === after.size) return false;
     const frame = before.oa !== after.oa;
     const attrs = ((before.attrs ^ after.attrs) & ~STATE_BITS) !== 0;

@@ -4,30 +4,17 @@
 // On each commit to a live entry, look at every probe VA's translation just after it.
 
 import { A_RDONLY } from '../arch/attrs.js';
-import { Ev, type EventBuffer, type MachineEvent } from '../machine/events.js';
-import { FRAME_USED, type Machine } from '../machine/machine.js';
+import { FRAME_USED } from '../machine/machine.js';
 import { descName, hex, locName, vaName } from './describe.js';
-import { someLiveChange } from './liveChange.js';
-import type { Property, Violation } from './property.js';
+import { liveChangeProperty } from './liveChange.js';
+import type { Property } from './property.js';
 
 const LAST_LEVEL = 3;
 
 type Rule = 'xen-pt-writable' | 'xen-large-page';
 
 export function xenProperty(rule: Rule): Property {
-  return {
-    name: rule,
-    onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
-      for (let i = 0; i < events.length; i++) {
-        const ev = events.items[i]!;
-        if (ev.kind === Ev.Commit && ev.loc < m.layout.tableLocs && onCommit(m, s, ev, rule, out)) return;
-      }
-    },
-  };
-}
-
-function onCommit(m: Machine, s: Int32Array, ev: MachineEvent, rule: Rule, out: Violation[]): boolean {
-  return someLiveChange(m, s, ev, (p, _before, after) => {
+  return liveChangeProperty(rule, (m, s, ev, p, _before, after, out) => {
     if (!after.valid) return false;
     const wrote = `CPU${ev.cpu} wrote ${descName(m, ev.lo, ev.hi, after.touchedLevel)} at the level-${after.touchedLevel} ${locName(m, ev.loc)}, live for ${vaName(m, p)}`;
     if (rule === 'xen-large-page' && after.level < LAST_LEVEL) {
