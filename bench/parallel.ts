@@ -1,7 +1,7 @@
 // Multi-core benchmark: in one run, `check` of a scenario with over a million states with
 // --workers 1 and --workers 2 (each in its own process, so each peak memory is its own),
-// the speedup, states/s per worker and memory per stored state; and fuzzing runs/s with 1
-// and 2 workers. Figures go to results/bench-parallel.json (written whole or not at all).
+// the speedup, states/s per worker, memory per stored state and whether the two runs agree
+// on the verdict and final states; and fuzzing runs/s with 1 and 2 workers. Figures go to results/bench-parallel.json (written whole or not at all).
 
 import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
@@ -28,15 +28,18 @@ interface CheckFigures {
   peakRssBytes: number;
   visitedTableBytes: number;
   tableBytesPerState: number;
+  finalStates: number;
+  finalStatesDigest: string;
 }
 
 function checkWith(workers: number): CheckFigures {
   const r = ptmc(['check', SCENARIO, '--workers', String(workers), '--json']);
-  const j = JSON.parse(r.out) as { verdict: string; states: number; seconds: number; peakRssBytes: number; visitedTableBytes: number };
+  const j = JSON.parse(r.out) as { verdict: string; states: number; seconds: number; peakRssBytes: number; visitedTableBytes: number; finalStates: number; finalStatesDigest: string };
   return {
     workers, verdict: j.verdict, states: j.states, seconds: +j.seconds.toFixed(2),
     statesPerSecond: Math.round(j.states / j.seconds), statesPerSecondPerWorker: Math.round(j.states / j.seconds / workers),
     peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes, tableBytesPerState: +(j.visitedTableBytes / j.states).toFixed(1),
+    finalStates: j.finalStates, finalStatesDigest: j.finalStatesDigest,
   };
 }
 
@@ -60,6 +63,8 @@ const result = {
   cores: availableParallelism(),
   scenario: SCENARIO,
   check: [one, two],
+  // The one-thread promise on a scenario too large to run twice in npm test.
+  sameVerdictAndFinalStates: one.verdict === two.verdict && one.finalStatesDigest === two.finalStatesDigest,
   speedup: +(one.seconds / two.seconds).toFixed(2),
   // Fewer or more states with 2 workers: the reduction's cycle proviso differs (docs/search.md).
   statesRatio: +(two.states / one.states).toFixed(3),
@@ -71,6 +76,7 @@ console.log(`ptmc multi-core benchmark (node ${process.version}, ${result.cores}
 for (const c of result.check)
   console.log(`  --workers ${c.workers}: ${c.verdict}, ${c.states.toLocaleString('en-US')} states in ${c.seconds} s, ${c.statesPerSecond.toLocaleString('en-US')} states/s ` +
     `(${c.statesPerSecondPerWorker.toLocaleString('en-US')} per worker), peak ${(c.peakRssBytes / 2 ** 20).toFixed(0)} MiB, table ${c.tableBytesPerState} bytes per state`);
+console.log(`  same verdict and final states with 1 and 2 workers: ${result.sameVerdictAndFinalStates ? 'yes' : 'NO'}`);
 console.log(`  speedup with 2 workers: ${result.speedup}x; peak memory per stored state: ${result.peakRssBytesPerState} bytes`);
 console.log(`  fuzz (${result.fuzz.command}): ${f1.runsPerSecond} runs/s with 1 worker, ${f2.runsPerSecond} with 2 (${result.fuzz.speedup}x)`);
 console.log(`  -> results/bench-parallel.json`);

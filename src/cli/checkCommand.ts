@@ -1,6 +1,7 @@
 // `ptmc check <scenario>`: explore every interleaving; print the verdict with its model
 // parameters and the search's figures; on a violation, write and print the trace.
 
+import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import type { Overrides } from '../scenario/build.js';
 import { EXIT } from './exitCodes.js';
@@ -41,7 +42,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
   if (a.json) {
     process.stdout.write(JSON.stringify({
       scenario: a.scenario, verdict: r.verdict, parameters: l.built.parameters, violation: r.violation ?? null, cutoff: r.cutoff ?? null,
-      states: r.states, transitions: r.transitions, finalStates: r.finalStates, seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
+      states: r.states, transitions: r.transitions, finalStates: r.finalStates, finalStatesDigest: digestOf(r.finals), seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
       workers: a.workers, workersUsed: r.workersUsed, visitedTableBytes: r.visitedBytes, neededBytes: r.neededBytes ?? null,
       peakRssBytes: mem, reduction: a.reduction ? 'eager-local' : 'none', transitionsSkipped: r.eagerSteps, trace: tracePath ?? null,
     }) + '\n');
@@ -64,6 +65,11 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     process.stdout.write(lines.join('\n') + '\n');
   }
   return r.verdict === 'verified' ? EXIT.ok : r.verdict === 'violation' ? EXIT.violation : EXIT.incomplete;
+}
+
+/** One hash of the set of final-state fingerprints: equal across worker counts and runs. */
+function digestOf(finals: ReadonlySet<string>): string {
+  return createHash('sha256').update([...finals].sort().join('\n')).digest('hex').slice(0, 16);
 }
 
 /** A --memory value at least n bytes. */

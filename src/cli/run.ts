@@ -12,6 +12,7 @@ import { Session } from '../explore/session.js';
 import { format, type Diagnostic } from '../lang/diagnostics.js';
 import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
+import { hashState } from '../machine/hash.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, placeFieldError, ScenarioError } from '../scenario/load.js';
@@ -77,10 +78,11 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
   const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);
   const overrides: Overrides = { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}) };
-  const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction });
+  // Final states are observed by fingerprint so that runs can be compared (--json's digest).
+  const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction, observe: true });
   let result: ParallelCheckResult;
   try {
-    result = await checkParallel({ session: l.session, reduction: red }, source, {
+    result = await checkParallel({ session: l.session, reduction: red, observe: (st: Int32Array) => hashState(st).join(':') }, source, {
       workers: o.workers ?? DEFAULT_RESOURCES.workers,
       memoryBytes: o.memoryBytes ?? (l.cutoffs.memory !== undefined ? parseSize(l.cutoffs.memory)! : DEFAULT_RESOURCES.memoryBytes),
       ...(o.handoffAfter !== undefined ? { handoffAfter: o.handoffAfter } : {}),

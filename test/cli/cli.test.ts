@@ -173,6 +173,19 @@ describe('the scenarios', () => {
     expect(r.code).toBe(0);
   }, 900_000); // the mutex scenario is verified exhaustively: a few million states
 
+  it('--json digests the final states: the reduced and unreduced searches store different states but end in the same ones', () => {
+    const digest = (...o: string[]) => {
+      const r = ptmc('check', 'scenarios/x86-kpmi-two-pass.yaml', '--json', ...o);
+      expect(r.code).toBe(0);
+      return JSON.parse(r.out) as { states: number; finalStates: number; finalStatesDigest: string };
+    };
+    const reduced = digest();
+    const plain = digest('--no-reduction');
+    expect(plain.states).toBeGreaterThan(reduced.states);
+    expect(reduced.finalStatesDigest).toMatch(/^[0-9a-f]{16}$/);
+    expect(plain.finalStatesDigest).toBe(reduced.finalStatesDigest);
+  });
+
   it('the trace of every violating scenario replays to its violation', () => {
     const files = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.yaml'));
     const violating = files.filter((f) => /^expect: "?violation/m.test(readFileSync(join(root, 'scenarios', f), 'utf8')));

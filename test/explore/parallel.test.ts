@@ -96,8 +96,13 @@ describe('parallel check on random programs', () => {
   });
 });
 
+// split-mutex-sc stores 5.3M states: run twice here it took over 300 s on CI's 2 cores while
+// other files ran. `ptmc test scenarios` (cli.test) verifies it with 2 workers, and
+// `npm run bench` (bench/parallel.ts) compares its 1- and 2-worker verdicts and final states.
+const TOO_LARGE_TO_RUN_TWICE = new Set(['scenarios/split-mutex-sc.yaml']);
+
 describe('parallel check on the scenarios', () => {
-  for (const s of scenarios.filter((x) => x.expect === 'verified')) {
+  for (const s of scenarios.filter((x) => x.expect === 'verified' && !TOO_LARGE_TO_RUN_TWICE.has(x.path.slice(root.length + 1)))) {
     it(`${s.path.slice(root.length + 1)}: 1 and 2 workers give the same verdict and final states`, async () => {
       const arg: ScenarioArg = { path: s.path, overrides: {}, reduction: true, observe: true };
       const one = await onScenario(arg, { ...ONE, keepGoing: false });
