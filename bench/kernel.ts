@@ -1,6 +1,7 @@
 // Kernel-C benchmark: machine steps per second of the compiled seed functions
-// (split_leaf_mapping() run alone, sequentially, on the default geometry), and the
-// explorer's states per second on the flagship scenarios that finish.
+// (split_leaf_mapping() run alone, sequentially, on the default geometry), the search's
+// states per second on the first 200,000 states of split-mutex, and the memory compaction's
+// effect. The flagship scenarios' figures are the suite's (bench/suite/flagship.ts).
 // Figures go to results/bench-kernel.json (written whole or not at all).
 
 import { dirname, join } from 'node:path';
@@ -49,20 +50,6 @@ function seedSteps(ms: number): { runs: number; steps: number; seconds: number }
 async function main(): Promise<void> {
   seedSteps(300); // warm-up
   const seq = seedSteps(2000);
-  const scenarios = [];
-  for (const name of [
-    'split-lockless-plain', 'split-lockless-lost-ro', 'split-bbm0-forced', 'split-lockless-cmpxchg', 'split-lazy-nodsb',
-    'repaint-ends', 'init-code-write', 'init-code-write-ro', 'split-mutex-sc',
-  ]) {
-    const l = load(join(root, 'scenarios', `${name}.yaml`));
-    const t0 = performance.now();
-    const { result } = await check(l, { reduction: true, workers: 1 }); // one core: bench/parallel.ts measures more
-    const seconds = (performance.now() - t0) / 1000;
-    scenarios.push({
-      name, verdict: result.violation?.kind ?? result.verdict, states: result.states, transitions: result.transitions,
-      seconds: +seconds.toFixed(3), statesPerSecond: Math.round(result.states / Math.max(seconds, 1e-3)),
-    });
-  }
   const mutex = load(join(root, 'scenarios/slow/split-mutex.yaml'));
   const t1 = performance.now();
   const big = (await check(mutex, { reduction: true, maxStates: 200_000, workers: 1 })).result;
@@ -85,7 +72,6 @@ async function main(): Promise<void> {
       runs: seq.runs, steps: seq.steps, seconds: +seq.seconds.toFixed(3),
       stepsPerSecond: Math.round(seq.steps / seq.seconds), stepsPerRun: Math.round(seq.steps / seq.runs),
     },
-    scenarios,
     compaction,
     mutexFirst200k: { states: big.states, transitions: big.transitions, seconds: +bigSeconds.toFixed(3), statesPerSecond: Math.round(big.states / bigSeconds) },
   };
@@ -93,7 +79,6 @@ async function main(): Promise<void> {
   writeWhole(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`ptmc kernel-C benchmark (node ${process.version})`);
   console.log(`  seed split_leaf_mapping, sequential: ${result.seedSequential.stepsPerSecond.toLocaleString('en-US')} steps/s (${result.seedSequential.stepsPerRun} steps per run, ${seq.runs} runs)`);
-  for (const s of scenarios) console.log(`  check ${s.name}: ${s.verdict}, ${s.states.toLocaleString('en-US')} states, ${s.seconds} s, ${s.statesPerSecond.toLocaleString('en-US')} states/s`);
   console.log(`  check split-mutex (first 200,000 states): ${result.mutexFirst200k.statesPerSecond.toLocaleString('en-US')} states/s, ${result.mutexFirst200k.transitions} transitions`);
   for (const c of compaction) console.log(`  set_memory_ro alone, no walker, compaction ${c.compactMemory ? 'on' : 'off'}: ${c.verdict}, ${c.states.toLocaleString('en-US')} states, ${c.seconds} s`);
   console.log(`  -> ${out}`);

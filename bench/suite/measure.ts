@@ -1,0 +1,57 @@
+// Measuring one run: `ptmc check --json` in a child process (so each peak memory is its
+// own run's), repeated, with medians. These machines are noisy: the suite compares figures
+// measured in the same run, as ratios.
+
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+export interface CheckFigures {
+  verdict: string;
+  /** The violation kind, or null. */
+  violation: string | null;
+  states: number;
+  transitions: number;
+  finalStates: number;
+  finalStatesDigest: string;
+  seconds: number;
+  statesPerSecond: number;
+  peakRssBytes: number;
+  visitedTableBytes: number;
+}
+
+/** One `ptmc check <args> --json` in its own process. */
+export function ptmcCheck(args: readonly string[]): CheckFigures {
+  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), 'check', ...args, '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status === null || r.status >= 2 && r.status !== 4) throw new Error(`ptmc check ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  const j = JSON.parse(r.stdout) as Omit<CheckFigures, 'violation'> & { violation: { kind: string } | null };
+  return {
+    verdict: j.verdict, violation: j.violation?.kind ?? null, states: j.states, transitions: j.transitions,
+    finalStates: j.finalStates, finalStatesDigest: j.finalStatesDigest, seconds: j.seconds,
+    statesPerSecond: j.statesPerSecond, peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes,
+  };
+}
+
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * `repeats` runs of `ptmc check`; the first run's counts (every run must give the same
+ * verdict and states: a check is deterministic on one worker) with the median time.
+ */
+export function checkMedian(args: readonly string[], repeats: number): CheckFigures & { runs: number } {
+  const runs = Array.from({ length: repeats }, () => ptmcCheck(args));
+  const first = runs[0]!;
+  for (const r of runs) if (r.states !== first.states || r.verdict !== first.verdict) throw new Error(`ptmc check ${args.join(' ')} is not deterministic: ${first.states} then ${r.states} states`);
+  const seconds = median(runs.map((r) => r.seconds));
+  return {
+    ...first, runs: repeats, seconds, statesPerSecond: Math.round(first.states / Math.max(seconds, 1e-3)),
+    peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
+  };
+}
