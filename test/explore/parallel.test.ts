@@ -98,7 +98,8 @@ describe('parallel check on random programs', () => {
 
 // split-mutex-sc stores 5.3M states: run twice here it took over 300 s on CI's 2 cores while
 // other files ran. `ptmc test scenarios` (cli.test) verifies it with 2 workers, and
-// `npm run bench` (bench/parallel.ts) compares its 1- and 2-worker verdicts and final states.
+// `npm run bench` (bench/suite/scaling.ts, runSpeedup) compares its verdicts and final
+// states with 1, 2, ... workers.
 const TOO_LARGE_TO_RUN_TWICE = new Set(['scenarios/split-mutex-sc.yaml']);
 
 describe('parallel check on the scenarios', () => {
