@@ -16,7 +16,7 @@ export function renderReport(r: BenchResult): string {
   out.push(`Tier \`${r.tier}\` (\`${r.command}\`), ${r.date}, commit ${r.commit ?? 'unknown'}, ${s(r.seconds)} s in all.`);
   out.push(`Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Node ${m.node}, ${m.os}.`, '');
   out.push('Every check below runs in its own process on one worker unless a column says otherwise; times are medians of the',
-    `tier's repeats (${r.repeats}). These machines are noisy: compare figures within this file, as ratios, not with another run's.`, '');
+    `tier's repeats (${r.repeats}; a run of 30 s or more is not repeated). These machines are noisy: compare figures within this file, as ratios, not with another run's.`, '');
 
   out.push('## Targets', '', markdownTable([
     ['target', 'where ptmc stands', 'met'],
@@ -35,12 +35,12 @@ export function renderReport(r: BenchResult): string {
       f.expect === 'verified' ? '–' : z.medianRunsToFirst === null ? `> ${r.fuzzBudget}` : String(z.medianRunsToFirst),
       f.expect === 'verified' ? '–' : z.medianSecondsToFirst === null ? '–' : s(z.medianSecondsToFirst),
       f.expect === 'verified' ? '–' : `${z.seedsFound}/${z.seeds}`])),
-  ]), '', `Medians over ${r.fuzzSeeds} seeds with a budget of ${r.fuzzBudget} runs each, of the first violation of the expected kind; fast-check's time includes its shrinking.`, '');
+  ]), '', `Medians over ${r.fuzzSeeds} seeds with a budget of ${r.fuzzBudget} runs each, of the first violation of the expected kind (fast-check: its first failing run, when that run shows the expected kind; the time is to that run, before shrinking).`, '');
 
   out.push('## Side by side with SPIN', '');
   if (!r.spin.available) out.push(`SPIN was not run: ${r.spin.note}`, '');
   else {
-    out.push(`${r.spin.version ?? 'SPIN'}; \`pan\` compiled with \`gcc -O2 -DSAFETY\` (and \`-DNOREDUCE\` for the unreduced column). ${r.spin.note}`, '');
+    out.push(r.spin.note, '');
     out.push(markdownTable([
       ['problem', 'ptmc states (no reduction)', 'SPIN states (-DNOREDUCE)', 'equal', 'ptmc states (reduced)', 'SPIN states (POR)', 'ptmc states/s', 'SPIN states/s', 'ptmc/SPIN states/s', 'ptmc/SPIN states, reduced'],
       ...r.spin.rows.map((x) => [`${x.pair} (\`${x.scenario}\`, \`${x.promela}\`)`, n(x.ptmc.unreduced.states), n(x.spin.unreduced.states), x.equalUnreduced ? 'yes' : 'no (see bench/spin/README.md)',

@@ -20,6 +20,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     runWith(session, (enabled, step) => (step < choices.length ? choices[step]! % enabled.length : 0), maxSteps);
   // Figures count the campaign's runs, not fast-check's shrinking runs after the first failure.
   let failed = false;
+  let firstFailure: FuzzResult['firstFailure'];
   let played = 0;
   let stopped = false;
   let last = Date.now();
@@ -39,7 +40,10 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
       steps += r.path.length;
       if (r.abandoned) abandoned++;
     }
-    if (r.violation !== undefined) failed = true;
+    if (r.violation !== undefined && !failed) {
+      failed = true;
+      firstFailure = { kind: r.violation.kind, elapsedMs: Date.now() - t0 };
+    }
     return r.violation === undefined;
   }), {
     seed: o.seed | 0, numRuns: o.runs,
@@ -59,5 +63,6 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     res.cutoff = 'time limit';
   }
   res.elapsedMs = Date.now() - t0;
+  if (firstFailure) res.firstFailure = firstFailure;
   return res;
 }

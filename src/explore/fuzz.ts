@@ -46,6 +46,8 @@ export interface FuzzResult {
   kinds: Map<string, { run: number; violation: Violation; path: Step[] }>;
   cutoff?: string;
   elapsedMs: number;
+  /** fast-check: when its first failing run ended (before shrinking), and that run's kind. */
+  firstFailure?: { kind: string; elapsedMs: number };
 }
 
 const list = new ActionList();
