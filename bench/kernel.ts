@@ -2,7 +2,7 @@
 // (split_leaf_mapping() run alone, sequentially, on the default geometry), the search's
 // states per second on the first 200,000 states of split-mutex, and the memory compaction's
 // effect. The flagship scenarios' figures are the suite's (bench/suite/flagship.ts).
-// Figures go to results/bench-kernel.json (written whole or not at all).
+// Figures go to results/bench-kernel.json (or to the folder given as the first argument) (written whole or not at all).
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     compaction,
     mutexFirst200k: { states: big.states, transitions: big.transitions, seconds: +bigSeconds.toFixed(3), statesPerSecond: Math.round(big.states / bigSeconds) },
   };
-  const out = join(root, 'results', 'bench-kernel.json');
+  const out = join(process.argv[2] ?? join(root, 'results'), 'bench-kernel.json'); // the suite passes its --out
   writeWhole(out, JSON.stringify(result, null, 2) + '\n');
   console.log(`ptmc kernel-C benchmark (node ${process.version})`);
   console.log(`  seed split_leaf_mapping, sequential: ${result.seedSequential.stepsPerSecond.toLocaleString('en-US')} steps/s (${result.seedSequential.stepsPerRun} steps per run, ${seq.runs} runs)`);

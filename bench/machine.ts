@@ -9,7 +9,7 @@
 //     loads; the walkers of every CPU walk every probe VA.
 //   - hash+clone/s: copy a realistic (mid-run) state into a preallocated buffer with set()
 //     and hashState() it, HASH_ITERS times.
-// Figures go to results/bench-machine.json (written to a temp file, then renamed).
+// Figures go to results/bench-machine.json (or to the folder given as the first argument) (written to a temp file, then renamed).
 
 import { writeWhole } from '../src/cli/output.js';
 import { dirname, join } from 'node:path';
@@ -265,7 +265,7 @@ function main(): void {
   const here = dirname(fileURLToPath(import.meta.url));
   // dist/bench/machine.js -> project root is two levels up
   const root = join(here, '..', '..');
-  const out = join(root, 'results', 'bench-machine.json');
+  const out = join(process.argv[2] ?? join(root, 'results'), 'bench-machine.json'); // the suite passes its --out
   writeWhole(out, JSON.stringify(result, null, 2) + '\n');
 
   const rows: [string, string][] = [

@@ -3,6 +3,8 @@
 // measured in the same run, as ratios.
 
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,17 +22,26 @@ export interface CheckFigures {
   statesPerSecond: number;
   peakRssBytes: number;
   visitedTableBytes: number;
+  /** Workers that searched (0: the main thread finished before handing off). */
+  workersUsed: number;
 }
 
-/** One `ptmc check <args> --json` in its own process. */
+/** Where the checks' traces go: not the user's results/. */
+const traces = mkdtempSync(join(tmpdir(), 'ptmc-bench-traces-'));
+process.on('exit', () => rmSync(traces, { recursive: true, force: true }));
+
+/**
+ * One `ptmc check <args> --json` in its own process. A run cut off (verdict incomplete) is
+ * an error: its figures would be plotted and compared as if the search had ended.
+ */
 export function ptmcCheck(args: readonly string[]): CheckFigures {
-  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), 'check', ...args, '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status === null || r.status >= 2 && r.status !== 4) throw new Error(`ptmc check ${args.join(' ')} exited ${r.status}: ${r.stderr.trim()}`);
+  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), 'check', ...args, '--json', '--out', join(traces, 'trace.json')], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status === null || r.status >= 2) throw new Error(`ptmc check ${args.join(' ')} exited ${r.status}${r.status === 4 ? ' (incomplete: cut off)' : ''}: ${r.stderr.trim()}`);
   const j = JSON.parse(r.stdout) as Omit<CheckFigures, 'violation'> & { violation: { kind: string } | null };
   return {
     verdict: j.verdict, violation: j.violation?.kind ?? null, states: j.states, transitions: j.transitions,
     finalStates: j.finalStates, finalStatesDigest: j.finalStatesDigest, seconds: j.seconds,
-    statesPerSecond: j.statesPerSecond, peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes,
+    statesPerSecond: j.statesPerSecond, peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes, workersUsed: j.workersUsed,
   };
 }
 

@@ -3,7 +3,7 @@
 
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
-import type { ScalingRow, SpeedupRow } from './scaling.js';
+import type { ScalingPoint, ScalingRow, SpeedupRow } from './scaling.js';
 
 export type Dimension = 'cpus' | 'entries' | 'walks' | 'memoryModel';
 
@@ -19,17 +19,15 @@ async function toSvg(spec: TopLevelSpec): Promise<string> {
   return svg;
 }
 
-/** The rows of one curve: the points that differ from the base only in `d`. */
-export function curve(rows: readonly ScalingRow[], d: Dimension): ScalingRow[] {
-  const base = rows[0];
-  if (!base) return [];
+/** The rows of one curve: the points that differ from the base point only in `d`. */
+export function curve<R extends ScalingPoint>(rows: readonly R[], d: Dimension, base: ScalingPoint): R[] {
   const others = DIMENSIONS.map((x) => x.key).filter((k) => k !== d);
   return rows.filter((r) => others.every((k) => r[k] === base[k]));
 }
 
 /** States (log scale) and seconds against one parameter; reduced and unreduced search. */
-export async function scalingPlot(rows: readonly ScalingRow[], d: Dimension, title: string): Promise<string> {
-  const values = curve(rows, d).flatMap((r) => [
+export async function scalingPlot(rows: readonly ScalingRow[], d: Dimension, title: string, base: ScalingPoint): Promise<string> {
+  const values = curve(rows, d, base).flatMap((r) => [
     { x: r[d], search: 'reduced', states: r.reduced.states, seconds: r.reduced.seconds },
     ...(r.unreduced ? [{ x: r[d], search: 'unreduced', states: r.unreduced.states, seconds: r.unreduced.seconds }] : []),
   ]);
@@ -38,7 +36,10 @@ export async function scalingPlot(rows: readonly ScalingRow[], d: Dimension, tit
     width: 260, height: 200,
     mark: { type: 'line' as const, point: true },
     encoding: {
-      x: { field: 'x', type: xType, title, ...(xType === 'quantitative' ? { scale: { zero: false } } : {}) },
+      x: {
+        field: 'x', type: xType, title, axis: { labelAngle: 0, ...(xType === 'quantitative' ? { tickMinStep: 1 } : {}) },
+        ...(xType === 'quantitative' ? { scale: d === 'entries' ? { type: 'log' as const, base: 2 } : { zero: false } } : { sort: ['sc', 'relaxed'] }),
+      },
       y: { field, type: 'quantitative' as const, title: axis, scale: { type: 'log' as const } },
       color: { field: 'search', type: 'nominal' as const, title: 'search' },
     },

@@ -2,7 +2,7 @@
 
 import type { FlagshipRow } from './flagship.js';
 import type { Dimension } from './plots.js';
-import type { ScalingRow, SpeedupRow } from './scaling.js';
+import type { ScalingPoint, ScalingRow, SpeedupRow } from './scaling.js';
 import type { SpinSection } from './spin.js';
 import type { TierName } from './tiers.js';
 
@@ -29,8 +29,10 @@ export interface BenchResult {
   spin: SpinSection;
   scaling: ScalingRow[];
   speedup: { scenario: string; rows: SpeedupRow[] };
-  /** Plot file names (relative to bench.md) by dimension, and 'speedup'. */
-  plots: Record<Dimension | 'speedup', string>;
+  /** The scaling family's base point (each curve varies one parameter from it). */
+  scalingBase: ScalingPoint;
+  /** The plots written (file names relative to bench.md): curves of two or more points, and the speedup. */
+  plots: { key: Dimension | 'speedup'; file: string; title: string; points: number }[];
   micro: { transitionsPerSecond: number; hashClonesPerSecond: number; seedStepsPerSecond: number } | null;
   litmus: { tests: number; expressible: number; agree: number; missed: number; spurious: number; seconds: number } | null;
 }

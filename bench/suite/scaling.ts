@@ -5,7 +5,7 @@
 // CPU0), walks per walker (walker interleavings), memory model (buffered stores).
 
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { writeWhole } from '../../src/cli/output.js';
 import { checkMedian, ptmcCheck, root, type CheckFigures } from './measure.js';
 
@@ -22,7 +22,7 @@ export interface ScalingRow extends ScalingPoint {
   unreduced: (CheckFigures & { runs: number }) | null;
 }
 
-export interface SpeedupRow { workers: number; states: number; seconds: number; statesPerSecond: number; speedup: number; sameFinalStates: boolean }
+export interface SpeedupRow { workers: number; workersUsed: number; states: number; seconds: number; statesPerSecond: number; speedup: number; sameFinalStates: boolean }
 
 export const pointName = (p: ScalingPoint): string => `family-c${p.cpus}-e${p.entries}-w${p.walks}-${p.memoryModel}`;
 
@@ -52,12 +52,18 @@ export function familyScenario(p: ScalingPoint): string {
   ].join('\n');
 }
 
-/** Write each point's scenario under workDir and check it (one worker: the curves are per core). */
+/** The family's scenario at one point, written under workDir; its path. */
+export function writeFamilyScenario(p: ScalingPoint, workDir: string): string {
+  mkdirSync(workDir, { recursive: true });
+  const file = join(workDir, `${pointName(p)}.yaml`);
+  writeWhole(file, familyScenario(p));
+  return file;
+}
+
+/** Check each point (one worker: the curves are per core). */
 export function runScaling(points: readonly ScalingPoint[], o: { workDir: string; repeats: number; unreduced: boolean; log: (s: string) => void }): ScalingRow[] {
-  mkdirSync(o.workDir, { recursive: true });
   return points.map((p) => {
-    const file = join(o.workDir, `${pointName(p)}.yaml`);
-    writeWhole(file, familyScenario(p));
+    const file = writeFamilyScenario(p, o.workDir);
     const reduced = checkMedian([file, '--workers', '1'], o.repeats);
     const unreduced = o.unreduced ? checkMedian([file, '--workers', '1', '--no-reduction'], o.repeats) : null;
     o.log(`  scaling ${pointName(p)}: ${reduced.verdict}, ${reduced.states.toLocaleString('en-US')} states, ${reduced.seconds} s` +
@@ -74,18 +80,18 @@ export function workerCounts(cores: number): number[] {
   return out;
 }
 
-/** One run per worker count of a scenario (the verdict and final states must not change). */
+/** One run per worker count of a scenario file (the verdict and final states must not change). */
 export function runSpeedup(scenario: string, workers: readonly number[], log: (s: string) => void): SpeedupRow[] {
   let base: CheckFigures | null = null;
   return workers.map((w) => {
-    const r = ptmcCheck([join(root, scenario), '--workers', String(w)]);
+    const r = ptmcCheck([resolve(root, scenario), '--workers', String(w)]);
     base ??= r;
     const row = {
-      workers: w, states: r.states, seconds: r.seconds, statesPerSecond: r.statesPerSecond,
+      workers: w, workersUsed: w === 1 ? 1 : r.workersUsed, states: r.states, seconds: r.seconds, statesPerSecond: r.statesPerSecond,
       speedup: +(base.seconds / Math.max(r.seconds, 1e-3)).toFixed(2),
       sameFinalStates: r.verdict === base.verdict && r.finalStatesDigest === base.finalStatesDigest,
     };
-    log(`  speedup ${scenario} --workers ${w}: ${r.states.toLocaleString('en-US')} states, ${r.seconds} s, ${row.speedup}x, same final states: ${row.sameFinalStates}`);
+    log(`  speedup ${scenario} --workers ${w} (${row.workersUsed} searched): ${r.states.toLocaleString('en-US')} states, ${r.seconds} s, ${row.speedup}x, same final states: ${row.sameFinalStates}`);
     return row;
   });
 }

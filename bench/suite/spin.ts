@@ -30,10 +30,15 @@ export interface SpinRow {
 }
 export interface SpinSection { available: boolean; version: string | null; note: string; rows: SpinRow[] }
 
-/** The pairs: a ptmc scenario and its Promela twin. */
-export const SPIN_PAIRS: readonly { pair: string; scenario: string; promela: string }[] = [
-  { pair: 'split-race', scenario: 'bench/scenarios/spin-split-race.yaml', promela: 'bench/spin/split-race.pml' },
-  { pair: 'bbm', scenario: 'bench/scenarios/spin-bbm.yaml', promela: 'bench/spin/bbm.pml' },
+/**
+ * The pairs: a ptmc scenario and its Promela twin, with the states SPIN 6.5.2 stores for the
+ * twin under -DNOREDUCE. test/bench/spinTwins.test.ts checks, without SPIN, that ptmc still
+ * reaches that many: a machine change that alters these state spaces must be carried into
+ * the twins (bench/spin/verify-states.mjs compares them state for state).
+ */
+export const SPIN_PAIRS: readonly { pair: string; scenario: string; promela: string; spinUnreducedStates: number }[] = [
+  { pair: 'split-race', scenario: 'bench/scenarios/spin-split-race.yaml', promela: 'bench/spin/split-race.pml', spinUnreducedStates: 166_452 },
+  { pair: 'bbm', scenario: 'bench/scenarios/spin-bbm.yaml', promela: 'bench/spin/bbm.pml', spinUnreducedStates: 148_829 },
 ];
 
 /** pan's depth bound (-m): far above the twins' depths (24 and 34); reaching it is an error. */
@@ -64,17 +69,23 @@ function spinVersion(): string | null {
  * timeout. Returns why it could not, or null when it ran and succeeded.
  */
 function installSpin(): string | null {
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const args = ['install', '-y', '-q', 'spin'];
-  let r: SpawnSyncReturns<string>;
-  if (process.getuid?.() === 0) r = run('apt-get', args, { env, timeoutMs: 300_000 });
-  else {
+  let prefix: string[] = [];
+  if (process.getuid?.() !== 0) {
     const sudo = runs('sudo', ['-n', 'true']);
     if (!sudo || sudo.status !== 0) return 'not root and no passwordless sudo, so apt-get was not tried';
-    r = run('sudo', ['-n', '-E', 'apt-get', ...args], { env, timeoutMs: 300_000 });
+    prefix = ['sudo', '-n'];
   }
-  if (r.error) return `apt-get install -y spin failed: ${r.error.message}`;
-  if (r.status !== 0) return `apt-get install -y spin exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? ''}`;
+  // A fresh Debian has empty package lists: update them first. `env` sets the frontend
+  // under sudo too (sudo -E may be refused).
+  const aptGet = (args: string[], timeoutMs: number): SpawnSyncReturns<string> => {
+    const argv = [...prefix, 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
+    return run(argv[0]!, argv.slice(1), { timeoutMs });
+  };
+  for (const [args, what] of [[['update', '-q'], 'apt-get update'], [['install', '-y', '-q', 'spin'], 'apt-get install -y spin']] as const) {
+    const r = aptGet([...args], 180_000);
+    if (r.error) return `${what} failed: ${r.error.message}`;
+    if (r.status !== 0) return `${what} exited ${r.status}: ${(r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? ''}`;
+  }
   return null;
 }
 
@@ -154,7 +165,7 @@ export function spinSection(o: { install: boolean; repeats: number; workDir: str
     };
     const ptmc = { reduced: ptmcRun(p.scenario, true, o.repeats), unreduced: ptmcRun(p.scenario, false, o.repeats) };
     rows.push({
-      ...p, ptmc, spin,
+      pair: p.pair, scenario: p.scenario, promela: p.promela, ptmc, spin,
       equalUnreduced: ptmc.unreduced.states === spin.unreduced.states,
       ratios: {
         statesPerSecond: ptmc.unreduced.statesPerSecond / Math.max(spin.unreduced.statesPerSecond, 1),
@@ -166,7 +177,7 @@ export function spinSection(o: { install: boolean; repeats: number; workDir: str
     available: true,
     version,
     note: `SPIN ${version}; pan built with gcc ${GCC_FLAGS.join(' ')} (and -DNOREDUCE for the unreduced run), exhaustive, run with -m${PAN_DEPTH}; ` +
-      `ptmc with --workers 1; median of ${Math.max(1, o.repeats)} runs each; times are each tool's own search time. ` +
+      `ptmc with --workers 1; ${o.repeats > 1 ? `median of ${o.repeats} runs each` : 'one run each'}; times are each tool's own search time. ` +
       `SPIN's transitions count the initial state's store as one (ptmc's + 1). bench/spin/README.md explains the twins.`,
     rows,
   };

@@ -10,7 +10,7 @@ import { calibrationLength, runWith, type FuzzOptions, type FuzzResult, type Run
 import type { Session } from './session.js';
 
 export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promise<FuzzResult> {
-  const t0 = Date.now();
+  const t0 = performance.now();
   const maxSteps = o.maxSteps ?? 10_000;
   // Choice lists as long as a run is (from a calibration run), so a list steers all of it.
   const length = Math.min(maxSteps, Math.max(8, calibrationLength(session, o.seed, maxSteps) * 2));
@@ -23,12 +23,12 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
   let firstFailure: FuzzResult['firstFailure'];
   let played = 0;
   let stopped = false;
-  let last = Date.now();
+  let last = performance.now();
   const out = await fc.check(fc.asyncProperty(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), async (choices) => {
-    if (Date.now() - last > 50) {
-      o.onProgress?.({ runs: played, steps, elapsedMs: Date.now() - t0, best: 0 });
+    if (performance.now() - last > 50) {
+      o.onProgress?.({ runs: played, steps, elapsedMs: performance.now() - t0, best: 0 });
       await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be heard
-      last = Date.now();
+      last = performance.now();
     }
     if (stopped || o.shouldStop?.()) {
       stopped = true;
@@ -42,7 +42,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     }
     if (r.violation !== undefined && !failed) {
       failed = true;
-      firstFailure = { kind: r.violation.kind, elapsedMs: Date.now() - t0 };
+      firstFailure = { kind: r.violation.kind, elapsedMs: performance.now() - t0 };
     }
     return r.violation === undefined;
   }), {
@@ -62,7 +62,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     res.verdict = 'incomplete';
     res.cutoff = 'time limit';
   }
-  res.elapsedMs = Date.now() - t0;
+  res.elapsedMs = performance.now() - t0;
   if (firstFailure) res.firstFailure = firstFailure;
   return res;
 }

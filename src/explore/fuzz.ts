@@ -145,7 +145,7 @@ export function calibrationLength(session: Session, seed: number, maxSteps: numb
 
 /** Run the campaign, giving the event loop a turn now and then (Ctrl-C). */
 export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult> {
-  const t0 = Date.now();
+  const t0 = performance.now();
   const deadline = o.timeoutMs === undefined ? Infinity : t0 + o.timeoutMs;
   const maxSteps = o.maxSteps ?? 10_000;
   const res: FuzzResult = { verdict: 'clean', runs: 0, steps: 0, abandoned: 0, elapsedMs: 0, kinds: new Map() };
@@ -155,7 +155,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
   const reduction = strategy.reduced ? fuzzReduction(session) : NO_REDUCTION;
   let best = 0;
   for (let i = 0; i < o.runs; i++) {
-    const now = Date.now();
+    const now = performance.now();
     if (now > deadline || o.shouldStop?.()) {
       if (res.verdict !== 'violation') res.verdict = 'incomplete';
       res.cutoff = now > deadline ? 'time limit' : 'interrupted (Ctrl-C)';
@@ -164,7 +164,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
     if (now - last > 50) {
       o.onProgress?.({ runs: res.runs, steps: res.steps, elapsedMs: now - t0, best });
       await new Promise((resolve) => setImmediate(resolve));
-      last = Date.now();
+      last = performance.now();
     }
     const r = runWith(session, strategy.chooser(session, new Rng(runSeed(o.seed, i))), maxSteps, reduction);
     res.runs++;
@@ -177,6 +177,6 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
       if (!o.keepGoing) break;
     }
   }
-  res.elapsedMs = Date.now() - t0;
+  res.elapsedMs = performance.now() - t0;
   return res;
 }
