@@ -14,9 +14,12 @@ import type { Tier } from './tiers.js';
 
 export interface FuzzFigures {
   strategy: StrategyName;
-  /** Medians over the tier's repeats, after a warm-up campaign. */
-  runsPerSecond: number;
-  stepsPerSecond: number;
+  /**
+   * Medians over the tier's repeats, after a warm-up campaign; null when fast-check failed
+   * within MIN_RATE_RUNS runs (it stops at its first failure: too few runs to time).
+   */
+  runsPerSecond: number | null;
+  stepsPerSecond: number | null;
   /** Buggy scenarios only: medians over the seeds; null when half or more did not find it. */
   medianRunsToFirst: number | null;
   medianSecondsToFirst: number | null;
@@ -37,19 +40,27 @@ export interface FlagshipRow {
   fuzz: FuzzFigures[];
 }
 
+const MIN_RATE_RUNS = 10;
+
 /** Runs/s and steps/s of one campaign (fast-check: of its runs up to its first failure, before shrinking). */
-async function rate(session: Session, strategy: StrategyName, runs: number, seed: number): Promise<{ runsPerSecond: number; stepsPerSecond: number }> {
+async function rate(session: Session, strategy: StrategyName, runs: number, seed: number): Promise<{ runsPerSecond: number; stepsPerSecond: number } | null> {
   const r = await campaign(session, strategy, strategy === 'fast-check' ? { seed, runs } : { seed, runs, keepGoing: true });
-  const s = Math.max(r.firstFailure?.elapsedMs ?? r.elapsedMs, 1) / 1000;
+  if (r.runs < Math.min(MIN_RATE_RUNS, runs)) return null;
+  const s = Math.max(r.firstFailure?.elapsedMs ?? r.elapsedMs, 0.001) / 1000;
   return { runsPerSecond: Math.round(r.runs / s), stepsPerSecond: Math.round(r.steps / s) };
 }
 
 async function fuzzFigures(session: Session, expect: string, strategy: StrategyName, t: Tier): Promise<FuzzFigures> {
   await rate(session, strategy, t.fuzzRateRuns, 0); // warm-up: the first campaign on a scenario pays for the JIT
   const rates = [];
-  for (let i = 1; i <= t.repeats; i++) rates.push(await rate(session, strategy, t.fuzzRateRuns, i));
+  for (let i = 1; i <= t.repeats; i++) {
+    const r = await rate(session, strategy, t.fuzzRateRuns, i);
+    if (r) rates.push(r);
+  }
   const out: FuzzFigures = {
-    strategy, runsPerSecond: median(rates.map((x) => x.runsPerSecond)), stepsPerSecond: median(rates.map((x) => x.stepsPerSecond)),
+    strategy,
+    runsPerSecond: rates.length ? median(rates.map((x) => x.runsPerSecond)) : null,
+    stepsPerSecond: rates.length ? median(rates.map((x) => x.stepsPerSecond)) : null,
     medianRunsToFirst: null, medianSecondsToFirst: null, seedsFound: 0, seedsOtherKindFirst: 0, seeds: 0,
   };
   if (expect === 'verified') return out;
@@ -103,7 +114,7 @@ export async function runFlagship(t: Tier, log: (s: string) => void): Promise<Fl
       fuzz,
     });
     log(`  ${name}: ${got}, ${c.states.toLocaleString('en-US')} states, ${c.seconds} s, ${c.statesPerSecond.toLocaleString('en-US')} states/s; ` +
-      fuzz.map((f) => `${f.strategy} ${f.runsPerSecond} runs/s${f.medianRunsToFirst !== null ? ` (first after ${f.medianRunsToFirst} runs, ${f.medianSecondsToFirst} s)` : ''}`).join(', '));
+      fuzz.map((f) => `${f.strategy} ${f.runsPerSecond ?? '-'} runs/s${f.medianRunsToFirst !== null ? ` (first after ${f.medianRunsToFirst} runs, ${f.medianSecondsToFirst!.toFixed(4)} s)` : ''}`).join(', '));
   }
   return rows;
 }

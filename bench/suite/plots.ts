@@ -64,8 +64,8 @@ export async function speedupPlot(rows: readonly SpeedupRow[], scenario: string)
     encoding: {
       x: { field: 'workers', type: 'quantitative', title: 'workers', axis: { tickMinStep: 1 } },
       y: { field: 'speedup', type: 'quantitative', title: 'speedup over 1 worker' },
-      color: { field: 'line', type: 'nominal', title: '' },
-      strokeDash: { field: 'line', type: 'nominal', legend: null },
+      color: { field: 'line', type: 'nominal', title: null, scale: { domain: ['measured', 'ideal'], range: ['#4c78a8', '#9d9d9d'] } },
+      strokeDash: { field: 'line', type: 'nominal', title: null, scale: { domain: ['measured', 'ideal'], range: [[1, 0], [4, 4]] } },
     },
   } as TopLevelSpec);
 }
