@@ -282,7 +282,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     if ((++tick & 1023) === 0) {
       const now = Date.now();
       if (now > deadline) return cut('time limit');
-      if (opts.shouldStop?.()) return cut('interrupted (Ctrl-C)');
+      if (opts.shouldStop?.()) return cut('interrupted (Ctrl-C or SIGTERM)');
       visited.sync?.();
       if (worker) {
         if (worker.queue.stopped) return cut('stopped');

@@ -57,7 +57,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     res.kinds.set(r.violation!.kind, { run: out.numRuns - 1, violation: r.violation!, path: r.path });
   } else if (stopped) {
     res.verdict = 'incomplete';
-    res.cutoff = 'interrupted (Ctrl-C)';
+    res.cutoff = 'interrupted (Ctrl-C or SIGTERM)';
   } else if (out.interrupted || runs < o.runs) {
     res.verdict = 'incomplete';
     res.cutoff = 'time limit';

@@ -158,7 +158,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
     const now = performance.now();
     if (now > deadline || o.shouldStop?.()) {
       if (res.verdict !== 'violation') res.verdict = 'incomplete';
-      res.cutoff = now > deadline ? 'time limit' : 'interrupted (Ctrl-C)';
+      res.cutoff = now > deadline ? 'time limit' : 'interrupted (Ctrl-C or SIGTERM)';
       break;
     }
     if (now - last > 50) {

@@ -67,7 +67,7 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     const p = queue.progress();
     const states = first.states + p.states;
     o.onProgress?.({ states, transitions: first.transitions + p.transitions, depth: p.depth, elapsedMs: Date.now() - t0 });
-    if (o.shouldStop?.()) stop('interrupted (Ctrl-C)');
+    if (o.shouldStop?.()) stop('interrupted (Ctrl-C or SIGTERM)');
     else if (Date.now() > deadline) stop('time limit');
     else if (o.maxStates !== undefined && states >= o.maxStates) stop(`${o.maxStates} states`);
   }, (i, r) => {

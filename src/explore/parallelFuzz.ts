@@ -32,7 +32,7 @@ export async function fuzzParallel(session: Session, source: SearchSource, o: Pa
     const p = ctl.progress();
     o.onProgress?.({ runs: p.runs, steps: p.steps, elapsedMs: Date.now() - t0, best: p.best });
     if (stopWhy) return;
-    if (o.shouldStop?.()) stopWhy = 'interrupted (Ctrl-C)';
+    if (o.shouldStop?.()) stopWhy = 'interrupted (Ctrl-C or SIGTERM)';
     else if (Date.now() > deadline) stopWhy = 'time limit';
     if (stopWhy) ctl.stop();
   }, (i, r) => {

@@ -99,18 +99,20 @@ describe('the final predicate', () => {
 });
 
 describe('interrupting a check', () => {
-  it('Ctrl-C prints what was explored, says incomplete, and exits 4', async () => {
-    const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'check', 'scenarios/slow/split-mutex.yaml'], { cwd: root });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
-    child.kill('SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('close', r));
-    expect(code).toBe(4);
-    expect(out).toMatch(/^INCOMPLETE: cut off at interrupted \(Ctrl-C\); nothing was verified/);
-    expect(out).toMatch(/states \d+, transitions \d+/);
-    expect(out).not.toMatch(/verified under/);
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} (Ctrl-C, timeout(1)) prints what was explored, says incomplete, and exits 4`, async () => {
+      const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'check', 'scenarios/slow/split-mutex.yaml'], { cwd: root });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      await new Promise((r) => setTimeout(r, 1500));
+      child.kill(signal);
+      const code = await new Promise<number | null>((r) => child.on('close', r));
+      expect(code).toBe(4);
+      expect(out).toMatch(/^INCOMPLETE: cut off at interrupted \(Ctrl-C or SIGTERM\); nothing was verified/);
+      expect(out).toMatch(/states \d+, transitions \d+/);
+      expect(out).not.toMatch(/verified under/);
+    });
+  }
 });
 
 describe('bad input: one line, exit 2', () => {
