@@ -2,7 +2,7 @@
 // (split_leaf_mapping() run alone, sequentially, on the default geometry), the search's
 // states per second on the first 200,000 states of split-mutex, and the memory compaction's
 // effect. The flagship scenarios' figures are the suite's (bench/suite/flagship.ts).
-// Figures go to results/bench-kernel.json (or to the folder given as the first argument) (written whole or not at all).
+// Figures go to results/bench-kernel.json, or to the folder given as the first argument (written whole or not at all).
 
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -9,7 +9,7 @@
 //     loads; the walkers of every CPU walk every probe VA.
 //   - hash+clone/s: copy a realistic (mid-run) state into a preallocated buffer with set()
 //     and hashState() it, HASH_ITERS times.
-// Figures go to results/bench-machine.json (or to the folder given as the first argument) (written to a temp file, then renamed).
+// Figures go to results/bench-machine.json, or to the folder given as the first argument (written whole or not at all).
 
 import { writeWhole } from '../src/cli/output.js';
 import { dirname, join } from 'node:path';

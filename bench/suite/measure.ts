@@ -17,13 +17,14 @@ export interface CheckFigures {
   states: number;
   transitions: number;
   finalStates: number;
-  finalStatesDigest: string;
+  /** Null unless verified (only a complete search has every final state). */
+  finalStatesDigest: string | null;
   seconds: number;
   statesPerSecond: number;
   peakRssBytes: number;
   visitedTableBytes: number;
-  /** Workers that searched (0: the main thread finished before handing off). */
-  workersUsed: number;
+  /** Workers that stored at least one state (0: the main thread finished before handing off). */
+  workersSearched: number;
 }
 
 /** Where the checks' traces go: not the user's results/. */
@@ -41,7 +42,7 @@ export function ptmcCheck(args: readonly string[]): CheckFigures {
   return {
     verdict: j.verdict, violation: j.violation?.kind ?? null, states: j.states, transitions: j.transitions,
     finalStates: j.finalStates, finalStatesDigest: j.finalStatesDigest, seconds: j.seconds,
-    statesPerSecond: j.statesPerSecond, peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes, workersUsed: j.workersUsed,
+    statesPerSecond: j.statesPerSecond, peakRssBytes: j.peakRssBytes, visitedTableBytes: j.visitedTableBytes, workersSearched: j.workersSearched,
   };
 }
 

@@ -22,7 +22,7 @@ export interface ScalingRow extends ScalingPoint {
   unreduced: (CheckFigures & { runs: number }) | null;
 }
 
-export interface SpeedupRow { workers: number; workersUsed: number; states: number; seconds: number; statesPerSecond: number; speedup: number; sameFinalStates: boolean }
+export interface SpeedupRow { workers: number; workersSearched: number; states: number; seconds: number; statesPerSecond: number; speedup: number; sameFinalStates: boolean }
 
 export const pointName = (p: ScalingPoint): string => `family-c${p.cpus}-e${p.entries}-w${p.walks}-${p.memoryModel}`;
 
@@ -87,11 +87,11 @@ export function runSpeedup(scenario: string, workers: readonly number[], log: (s
     const r = ptmcCheck([resolve(root, scenario), '--workers', String(w)]);
     base ??= r;
     const row = {
-      workers: w, workersUsed: w === 1 ? 1 : r.workersUsed, states: r.states, seconds: r.seconds, statesPerSecond: r.statesPerSecond,
+      workers: w, workersSearched: w === 1 ? 1 : r.workersSearched, states: r.states, seconds: r.seconds, statesPerSecond: r.statesPerSecond,
       speedup: +(base.seconds / Math.max(r.seconds, 1e-3)).toFixed(2),
-      sameFinalStates: r.verdict === base.verdict && r.finalStatesDigest === base.finalStatesDigest,
+      sameFinalStates: r.verdict === base.verdict && r.finalStatesDigest !== null && r.finalStatesDigest === base.finalStatesDigest,
     };
-    log(`  speedup ${scenario} --workers ${w} (${row.workersUsed} searched): ${r.states.toLocaleString('en-US')} states, ${r.seconds} s, ${row.speedup}x, same final states: ${row.sameFinalStates}`);
+    log(`  speedup ${scenario} --workers ${w} (${row.workersSearched} searched): ${r.states.toLocaleString('en-US')} states, ${r.seconds} s, ${row.speedup}x, same final states: ${row.sameFinalStates}`);
     return row;
   });
 }

@@ -7,7 +7,7 @@ import type { Overrides } from '../scenario/build.js';
 import { EXIT } from './exitCodes.js';
 import { writeWhole } from './output.js';
 import { progressLine } from './progress.js';
-import { wasInterrupted } from './interrupt.js';
+import { wasInterrupted, whilePolled } from './interrupt.js';
 import { formatBytes, type Resources } from './resources.js';
 import { check, load } from './run.js';
 
@@ -24,12 +24,13 @@ export async function runCheck(a: CheckArgs): Promise<number> {
   const l = load(a.scenario, a);
   const progress = progressLine(!a.json);
   const t0 = Date.now();
-  const outcome = await check(l, {
+  const outcome = await whilePolled(() => check(l, {
     ...a,
+    observe: a.json,
     ...(a.timeout !== undefined ? { timeoutMs: a.timeout * 1000 } : {}),
     shouldStop: wasInterrupted,
     ...(progress ? { onProgress: (p) => progress.update(p) } : {}),
-  });
+  }));
   progress?.stop();
   const r = outcome.result;
   const elapsed = (Date.now() - t0) / 1000;
@@ -42,8 +43,8 @@ export async function runCheck(a: CheckArgs): Promise<number> {
   if (a.json) {
     process.stdout.write(JSON.stringify({
       scenario: a.scenario, verdict: r.verdict, parameters: l.built.parameters, violation: r.violation ?? null, cutoff: r.cutoff ?? null,
-      states: r.states, transitions: r.transitions, finalStates: r.finalStates, finalStatesDigest: digestOf(r.finals), seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
-      workers: a.workers, workersUsed: r.workersUsed, visitedTableBytes: r.visitedBytes, neededBytes: r.neededBytes ?? null,
+      states: r.states, transitions: r.transitions, finalStates: r.finalStates, finalStatesDigest: r.verdict === 'verified' ? digestOf(r.finals) : null, seconds: elapsed, statesPerSecond: Math.round(r.states / Math.max(elapsed, 1e-3)),
+      workers: a.workers, workersUsed: r.workersUsed, workersSearched: r.workersSearched, visitedTableBytes: r.visitedBytes, neededBytes: r.neededBytes ?? null,
       peakRssBytes: mem, reduction: a.reduction ? 'eager-local' : 'none', transitionsSkipped: r.eagerSteps, trace: tracePath ?? null,
     }) + '\n');
   } else {
@@ -67,7 +68,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
   return r.verdict === 'verified' ? EXIT.ok : r.verdict === 'violation' ? EXIT.violation : EXIT.incomplete;
 }
 
-/** One hash of the set of final-state fingerprints: equal across worker counts and runs. */
+/** One hash of the set of final-state fingerprints: equal across worker counts and runs (only a complete search has them all). */
 function digestOf(finals: ReadonlySet<string>): string {
   return createHash('sha256').update([...finals].sort().join('\n')).digest('hex').slice(0, 16);
 }

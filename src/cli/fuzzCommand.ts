@@ -8,7 +8,7 @@ import type { FuzzProgress } from '../explore/fuzz.js';
 import { shrink } from '../explore/shrink.js';
 import type { Overrides } from '../scenario/build.js';
 import { EXIT } from './exitCodes.js';
-import { wasInterrupted } from './interrupt.js';
+import { wasInterrupted, whilePolled } from './interrupt.js';
 import { writeWhole } from './output.js';
 import { fuzzProgressLine } from './progress.js';
 import { InputError, load, makeTrace } from './run.js';
@@ -45,7 +45,7 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
   const overrides: Overrides = { ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}), ...(a.walks !== undefined ? { walks: a.walks } : {}) };
   const workers = a.strategy === 'fast-check' ? 1 : a.workers;
   const source = scenarioSource({ path: l.path, overrides, reduction: false });
-  const r = await campaign(l.session, a.strategy, { ...common, depth: a.depth, workers, source, reduction: a.reduction });
+  const r = await whilePolled(() => campaign(l.session, a.strategy, { ...common, depth: a.depth, workers, source, reduction: a.reduction }));
   progress?.stop();
   const secs = (r.elapsedMs / 1000).toFixed(2);
   const figures = `  ${r.runs} runs, ${r.steps} steps, ${r.abandoned} abandoned at --max-steps or a machine bound; ${secs} s, ` +

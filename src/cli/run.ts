@@ -32,6 +32,8 @@ export interface CheckOptions extends Overrides, Partial<Resources> {
   reduction: boolean;
   shouldStop?: () => boolean;
   onProgress?: (p: { states: number; transitions: number; depth: number; elapsedMs: number }) => void;
+  /** Keep the final states' fingerprints (for --json's digest). */
+  observe?: boolean;
 }
 
 export interface Loaded {
@@ -78,11 +80,11 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   const maxDepth = o.maxDepth ?? l.cutoffs.maxDepth;
   const timeoutMs = o.timeoutMs ?? (l.cutoffs.timeout !== undefined ? l.cutoffs.timeout * 1000 : undefined);
   const overrides: Overrides = { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}) };
-  // Final states are observed by fingerprint so that runs can be compared (--json's digest).
-  const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction, observe: true });
+  // With observe, final states are kept by fingerprint so that runs can be compared (--json's digest).
+  const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction, ...(o.observe ? { observe: true } : {}) });
   let result: ParallelCheckResult;
   try {
-    result = await checkParallel({ session: l.session, reduction: red, observe: (st: Int32Array) => hashState(st).join(':') }, source, {
+    result = await checkParallel({ session: l.session, reduction: red, ...(o.observe ? { observe: (st: Int32Array) => hashState(st).join(':') } : {}) }, source, {
       workers: o.workers ?? DEFAULT_RESOURCES.workers,
       memoryBytes: o.memoryBytes ?? (l.cutoffs.memory !== undefined ? parseSize(l.cutoffs.memory)! : DEFAULT_RESOURCES.memoryBytes),
       ...(o.handoffAfter !== undefined ? { handoffAfter: o.handoffAfter } : {}),
@@ -94,7 +96,7 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
     });
   } catch (e) {
     if (!(e instanceof CapacityError)) throw e;
-    const r: ParallelCheckResult = { ...emptyResult(), verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, workersUsed: 0 };
+    const r: ParallelCheckResult = { ...emptyResult(), verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, workersUsed: 0, workersSearched: 0 };
     return { result: r, capacity: e.message };
   }
   const out: CheckOutcome = { result };

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT } from './exitCodes.js';
 import { check, InputError, load } from './run.js';
-import { wasInterrupted } from './interrupt.js';
+import { wasInterrupted, whilePolled } from './interrupt.js';
 import type { Resources } from './resources.js';
 
 export function scenarioFiles(dir: string): string[] {
@@ -16,14 +16,21 @@ export function scenarioFiles(dir: string): string[] {
 }
 
 export async function runTest(dir: string, reduction: boolean, resources: Partial<Resources>): Promise<number> {
+  return whilePolled(() => testAll(dir, reduction, resources));
+}
+
+async function testAll(dir: string, reduction: boolean, resources: Partial<Resources>): Promise<number> {
   let passed = 0;
   let failed = 0;
-  for (const f of scenarioFiles(dir)) {
+  const files = scenarioFiles(dir);
+  for (const f of files) {
+    if (wasInterrupted()) break;
     let line: string;
     try {
       const l = load(f);
       const t0 = Date.now();
       const { result: r } = await check(l, { reduction, shouldStop: wasInterrupted, ...resources });
+      if (wasInterrupted() && r.verdict === 'incomplete') continue; // counted below among those not run
       const got = r.verdict === 'violation' ? r.violation!.kind : r.verdict;
       const ok = got === l.built.expect;
       if (ok) passed++;
@@ -35,6 +42,11 @@ export async function runTest(dir: string, reduction: boolean, resources: Partia
       line = `FAIL ${f}: ${e.message}`;
     }
     process.stdout.write(line + '\n');
+  }
+  if (wasInterrupted()) {
+    // The scenario cut off counts as neither: it said nothing.
+    process.stdout.write(`${passed} passed, ${failed} failed; interrupted (Ctrl-C or SIGTERM) with ${files.length - passed - failed} not run\n`);
+    return EXIT.incomplete;
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);
   return failed ? EXIT.violation : EXIT.ok;

@@ -23,6 +23,8 @@ export interface ParallelCheckOptions extends Omit<ExploreOptions, 'visited' | '
 export interface ParallelCheckResult extends ExploreResult {
   /** Workers that searched (0: the main thread finished alone). */
   workersUsed: number;
+  /** Of those, the workers that stored at least one state. */
+  workersSearched: number;
   /** Bytes a table for a complete run is estimated to need, when it filled. */
   neededBytes?: number;
 }
@@ -42,7 +44,7 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     ...(o.onProgress ? { onProgress: o.onProgress } : {}),
   };
   const first = await exploreAsync(setup.session, { ...base, ...(o.workers > 1 ? { handoffAfter: o.handoffAfter ?? 10_000 } : {}) });
-  if (!first.handoff) return withNeeded({ ...first, workersUsed: 0 }, visited.total());
+  if (!first.handoff) return withNeeded({ ...first, workersUsed: 0, workersSearched: 0 }, visited.total());
 
   const L = setup.session.m.layout;
   const q = createQueue(L.size, Math.max(256, first.handoff.length * 2), o.workers);
@@ -76,12 +78,13 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     stop('a worker crashed');
   });
 
-  const res: ParallelCheckResult = { ...emptyResult(), ...first, violations: new Map(first.violations), finals: new Set(first.finals), workersUsed: o.workers };
+  const res: ParallelCheckResult = { ...emptyResult(), ...first, violations: new Map(first.violations), finals: new Set(first.finals), workersUsed: o.workers, workersSearched: 0 };
   delete res.handoff;
   for (const s of settled) {
     if (!s.ok) continue;
     const w = s.value;
     res.states += w.states;
+    if (w.states > 0) res.workersSearched++;
     res.transitions += w.transitions;
     res.finalStates += w.finalStates;
     res.eagerSteps += w.eagerSteps;

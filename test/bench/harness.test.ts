@@ -41,7 +41,7 @@ describe('npm run bench harness (tier tiny)', () => {
     expect(bbm.description).toMatch(/BBM level 0/);
     for (const z of bbm.fuzz) {
       expect(z.seedsFound).toBeGreaterThan(0);
-      expect(count(z.medianRunsToFirst)).toBe(true);
+      expect(z.medianRunsToFirst).toBeGreaterThanOrEqual(1);
       expect(seconds(z.medianSecondsToFirst)).toBe(true);
     }
 
@@ -55,7 +55,7 @@ describe('npm run bench harness (tier tiny)', () => {
     expect(b.speedup.rows.map((x) => x.workers)[0]).toBe(1);
     for (const x of b.speedup.rows) {
       expect(x.sameFinalStates).toBe(true);
-      expect(x.workersUsed).toBe(x.workers); // the scenario is large enough to hand work to every worker
+      expect(x.workersSearched).toBe(x.workers); // the scenario is large enough to hand work to every worker
     }
 
     if (b.spin.available) {
@@ -65,7 +65,8 @@ describe('npm run bench harness (tier tiny)', () => {
       for (const x of b.spin.rows) expect(count(x.spin.unreduced.states) && x.equalUnreduced).toBe(true);
     } else expect(b.spin.note).toMatch(/SPIN/);
 
-    expect(b.targets.map((t) => t.met)).toEqual([null, b.spin.available ? true : null, true]);
+    // Reported, not asserted: met or not, but measured where the tier measures it.
+    expect(b.targets.map((t) => t.met === null)).toEqual([true, !b.spin.available, false]);
     // Curves of two or more points only (the tiny tier varies entries and memory model), each
     // plot with a point mark per measured point (two per row when the unreduced search ran).
     expect(b.plots.map((p) => [p.key, p.points])).toEqual([['entries', 2], ['memoryModel', 2], ['speedup', b.speedup.rows.length]]);

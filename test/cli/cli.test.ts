@@ -113,6 +113,17 @@ describe('interrupting a check', () => {
       expect(out).not.toMatch(/verified under/);
     });
   }
+
+  it('SIGTERM stops `ptmc test` at the scenario it is on: the rest are not run, and it exits 4', async () => {
+    const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'test', 'scenarios/slow'], { cwd: root });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code).toBe(4);
+    expect(out).toBe('0 passed, 0 failed; interrupted (Ctrl-C or SIGTERM) with 2 not run\n');
+  });
 });
 
 describe('bad input: one line, exit 2', () => {

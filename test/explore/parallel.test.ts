@@ -97,7 +97,7 @@ describe('parallel check on random programs', () => {
 });
 
 // split-mutex-sc stores 5.3M states: run twice here it took over 300 s on CI's 2 cores while
-// other files ran. `ptmc test scenarios` (cli.test) verifies it with 2 workers, and
+// other files ran. `ptmc test scenarios` (cli.test) verifies it (one worker per core), and
 // `npm run bench` (bench/suite/scaling.ts, runSpeedup) compares its verdicts and final
 // states with 1, 2, ... workers.
 const TOO_LARGE_TO_RUN_TWICE = new Set(['scenarios/split-mutex-sc.yaml']);
