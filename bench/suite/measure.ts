@@ -57,18 +57,24 @@ export function median(xs: readonly number[]): number {
 const LONG_RUN_SECONDS = 30;
 
 /**
- * Up to `repeats` runs of `ptmc check` (one if the first takes LONG_RUN_SECONDS or more);
- * the first run's counts (every run must give the same verdict and states: a check is
- * deterministic on one worker) with the median time.
+ * Up to `repeats` runs of a deterministic search (one if the first takes LONG_RUN_SECONDS
+ * or more): the first run's figures with the median of `medianOf` (seconds always), and
+ * states/s from them. Every run must store as many states, else `what` is not deterministic.
  */
-export function checkMedian(args: readonly string[], repeats: number): CheckFigures & { runs: number } {
-  const runs = [ptmcCheck(args)];
-  while (runs.length < repeats && runs[0]!.seconds < LONG_RUN_SECONDS) runs.push(ptmcCheck(args));
+export function repeated<T extends { states: number; seconds: number; statesPerSecond: number }>(
+  what: string, repeats: number, once: () => T, medianOf: readonly (keyof T & string)[] = [],
+): T & { runs: number } {
+  const runs = [once()];
+  while (runs.length < repeats && runs[0]!.seconds < LONG_RUN_SECONDS) runs.push(once());
   const first = runs[0]!;
-  for (const r of runs) if (r.states !== first.states || r.verdict !== first.verdict) throw new Error(`ptmc check ${args.join(' ')} is not deterministic: ${first.states} then ${r.states} states`);
-  const seconds = median(runs.map((r) => r.seconds));
-  return {
-    ...first, runs: runs.length, seconds, statesPerSecond: Math.round(first.states / Math.max(seconds, 1e-3)),
-    peakRssBytes: median(runs.map((r) => r.peakRssBytes)),
-  };
+  for (const r of runs) if (r.states !== first.states) throw new Error(`${what} is not deterministic: ${first.states} then ${r.states} states`);
+  const out: T & { runs: number } = { ...first, runs: runs.length };
+  for (const k of ['seconds', ...medianOf] as const) (out as Record<string, unknown>)[k] = median(runs.map((r) => r[k] as number));
+  out.statesPerSecond = Math.round(first.states / Math.max(out.seconds, 1e-3));
+  return out;
+}
+
+/** `ptmc check` repeated (see `repeated`), with the median time and peak memory. */
+export function checkMedian(args: readonly string[], repeats: number): CheckFigures & { runs: number } {
+  return repeated(`ptmc check ${args.join(' ')}`, repeats, () => ptmcCheck(args), ['peakRssBytes']);
 }

@@ -9,7 +9,7 @@
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { checkMedian, median, root } from './measure.js';
+import { checkMedian, repeated, root } from './measure.js';
 
 export interface PtmcRun { states: number; transitions: number; seconds: number; statesPerSecond: number; verdict: string }
 export interface SpinRun { states: number; transitions: number; seconds: number; statesPerSecond: number; memoryMiB: number }
@@ -114,13 +114,10 @@ function panRun(dir: string, exe: string, where: string): SpinRun {
   };
 }
 
-/** `repeats` runs: the first run's counts (pan is deterministic), the median time and memory. */
+/** `repeats` runs of pan: the first run's counts, the median time and memory. */
 function panMedian(dir: string, exe: string, repeats: number, where: string): SpinRun {
-  const xs = Array.from({ length: Math.max(1, repeats) }, () => panRun(dir, exe, where));
-  const first = xs[0]!;
-  for (const x of xs) if (x.states !== first.states) throw new Error(`${where}: pan is not deterministic: ${first.states} then ${x.states} states`);
-  const seconds = median(xs.map((x) => x.seconds));
-  return { ...first, seconds, statesPerSecond: Math.round(first.states / Math.max(seconds, 1e-3)), memoryMiB: median(xs.map((x) => x.memoryMiB)) };
+  const { runs: _, ...r } = repeated(where, repeats, () => panRun(dir, exe, where), ['memoryMiB']);
+  return r;
 }
 
 /** spin -a, then pan twice (with and without -DNOREDUCE). Throws on a compile error. */

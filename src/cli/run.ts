@@ -12,7 +12,6 @@ import { Session } from '../explore/session.js';
 import { format, type Diagnostic } from '../lang/diagnostics.js';
 import { ModelError, SCENARIO_FILE } from '../lang/model.js';
 import { CapacityError } from '../machine/errors.js';
-import { hashState } from '../machine/hash.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, placeFieldError, ScenarioError } from '../scenario/load.js';
@@ -20,7 +19,7 @@ import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
 import { DEFAULT_RESOURCES, type Resources } from './resources.js';
 import { parseSize } from '../scenario/size.js';
-import { scenarioSource } from './scenarioSource.js';
+import { fingerprintKey, scenarioSource } from './scenarioSource.js';
 
 /** A mistake in what the user gave us: printed as is, exit status 2. */
 export class InputError extends Error {}
@@ -84,7 +83,7 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   const source = scenarioSource({ path: l.path, overrides, reduction: o.reduction, ...(o.observe ? { observe: true } : {}) });
   let result: ParallelCheckResult;
   try {
-    result = await checkParallel({ session: l.session, reduction: red, ...(o.observe ? { observe: (st: Int32Array) => hashState(st).join(':') } : {}) }, source, {
+    result = await checkParallel({ session: l.session, reduction: red, ...(o.observe ? { observe: fingerprintKey } : {}) }, source, {
       workers: o.workers ?? DEFAULT_RESOURCES.workers,
       memoryBytes: o.memoryBytes ?? (l.cutoffs.memory !== undefined ? parseSize(l.cutoffs.memory)! : DEFAULT_RESOURCES.memoryBytes),
       ...(o.handoffAfter !== undefined ? { handoffAfter: o.handoffAfter } : {}),

@@ -15,12 +15,15 @@ export interface ScenarioArg {
   observe?: boolean;
 }
 
+/** How a final state is observed: by its fingerprint. */
+export const fingerprintKey = (s: Int32Array): string => hashState(s).join(':');
+
 export function scenarioSetup(arg: ScenarioArg): SearchSetup {
   const l = load(arg.path, arg.overrides);
   return {
     session: l.session,
     reduction: arg.reduction ? eagerSteps(l.built.driver) : NO_REDUCTION,
-    ...(arg.observe ? { observe: (s: Int32Array) => hashState(s).join(':') } : {}),
+    ...(arg.observe ? { observe: fingerprintKey } : {}),
   };
 }
 

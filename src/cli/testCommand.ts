@@ -2,6 +2,7 @@
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { INTERRUPTED } from '../explore/dfs.js';
 import { EXIT } from './exitCodes.js';
 import { check, InputError, load } from './run.js';
 import { wasInterrupted, whilePolled } from './interrupt.js';
@@ -45,7 +46,7 @@ async function testAll(dir: string, reduction: boolean, resources: Partial<Resou
   }
   if (wasInterrupted()) {
     // The scenario cut off counts as neither: it said nothing.
-    process.stdout.write(`${passed} passed, ${failed} failed; interrupted (Ctrl-C or SIGTERM) with ${files.length - passed - failed} not run\n`);
+    process.stdout.write(`${passed} passed, ${failed} failed; ${INTERRUPTED} with ${files.length - passed - failed} not run\n`);
     return EXIT.incomplete;
   }
   process.stdout.write(`${passed} passed, ${failed} failed\n`);

@@ -18,6 +18,9 @@ import { TableFull, type Visited } from './sharedVisited.js';
 import { VisitedSet } from './visitedSet.js';
 import { edgeFits, type Edge, type WorkQueue } from './workQueue.js';
 
+/** The cut-off a search reports when its shouldStop() says stop (the CLI's Ctrl-C or SIGTERM). */
+export const INTERRUPTED = 'interrupted (Ctrl-C or SIGTERM)';
+
 export interface ExploreOptions {
   reduction?: Reduction;
   maxStates?: number;
@@ -282,7 +285,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     if ((++tick & 1023) === 0) {
       const now = Date.now();
       if (now > deadline) return cut('time limit');
-      if (opts.shouldStop?.()) return cut('interrupted (Ctrl-C or SIGTERM)');
+      if (opts.shouldStop?.()) return cut(INTERRUPTED);
       visited.sync?.();
       if (worker) {
         if (worker.queue.stopped) return cut('stopped');

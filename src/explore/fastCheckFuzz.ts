@@ -6,6 +6,7 @@
 // fast-check shrank that run to (then ptmc shrinks it further).
 
 import fc from 'fast-check';
+import { INTERRUPTED } from './dfs.js';
 import { calibrationLength, runWith, type FuzzOptions, type FuzzResult, type RunResult } from './fuzz.js';
 import type { Session } from './session.js';
 
@@ -19,8 +20,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
   const play = (choices: readonly number[]): RunResult =>
     runWith(session, (enabled, step) => (step < choices.length ? choices[step]! % enabled.length : 0), maxSteps);
   // Figures count the campaign's runs, not fast-check's shrinking runs after the first failure.
-  let failed = false;
-  let firstFailure: FuzzResult['firstFailure'];
+  let firstFailure: FuzzResult['firstFailure']; // set once: the campaign has failed
   let played = 0;
   let stopped = false;
   let last = performance.now();
@@ -35,13 +35,12 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
       return true; // the remaining runs pass at once; the verdict says interrupted
     }
     const r = play(choices);
-    if (!failed) {
+    if (!firstFailure) {
       played++;
       steps += r.path.length;
       if (r.abandoned) abandoned++;
     }
-    if (r.violation !== undefined && !failed) {
-      failed = true;
+    if (r.violation !== undefined && !firstFailure) {
       firstFailure = { kind: r.violation.kind, elapsedMs: performance.now() - t0 };
     }
     return r.violation === undefined;
@@ -57,7 +56,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
     res.kinds.set(r.violation!.kind, { run: out.numRuns - 1, violation: r.violation!, path: r.path });
   } else if (stopped) {
     res.verdict = 'incomplete';
-    res.cutoff = 'interrupted (Ctrl-C or SIGTERM)';
+    res.cutoff = INTERRUPTED;
   } else if (out.interrupted || runs < o.runs) {
     res.verdict = 'incomplete';
     res.cutoff = 'time limit';

@@ -7,6 +7,7 @@ import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
+import { INTERRUPTED } from './dfs.js';
 import { Rng, runSeed } from './prng.js';
 import { actorRange, eagerSteps, NO_REDUCTION, type Actor, type Reduction, type StepClassifier } from './reduction.js';
 import type { Session } from './session.js';
@@ -158,7 +159,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
     const now = performance.now();
     if (now > deadline || o.shouldStop?.()) {
       if (res.verdict !== 'violation') res.verdict = 'incomplete';
-      res.cutoff = now > deadline ? 'time limit' : 'interrupted (Ctrl-C or SIGTERM)';
+      res.cutoff = now > deadline ? 'time limit' : INTERRUPTED;
       break;
     }
     if (now - last > 50) {

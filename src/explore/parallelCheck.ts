@@ -5,7 +5,7 @@
 // and state cut-offs, a crashed worker.
 
 import { hashState } from '../machine/hash.js';
-import { emptyResult, exploreAsync, type ExploreOptions, type ExploreResult } from './dfs.js';
+import { emptyResult, exploreAsync, INTERRUPTED, type ExploreOptions, type ExploreResult } from './dfs.js';
 import { runOnWorkers } from './pool.js';
 import type { SearchSetup, SearchSource } from './searchSource.js';
 import { createSharedTable, memoryFor, SharedVisitedSet } from './sharedVisited.js';
@@ -69,7 +69,7 @@ export async function checkParallel(setup: SearchSetup, source: SearchSource, o:
     const p = queue.progress();
     const states = first.states + p.states;
     o.onProgress?.({ states, transitions: first.transitions + p.transitions, depth: p.depth, elapsedMs: Date.now() - t0 });
-    if (o.shouldStop?.()) stop('interrupted (Ctrl-C or SIGTERM)');
+    if (o.shouldStop?.()) stop(INTERRUPTED);
     else if (Date.now() > deadline) stop('time limit');
     else if (o.maxStates !== undefined && states >= o.maxStates) stop(`${o.maxStates} states`);
   }, (i, r) => {

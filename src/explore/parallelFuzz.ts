@@ -4,6 +4,7 @@
 
 import { hashState } from '../machine/hash.js';
 import { createFuzzControl, FuzzControl, type FuzzTask, type FuzzWorkerResult } from './fuzzShare.js';
+import { INTERRUPTED } from './dfs.js';
 import type { FuzzOptions, FuzzResult } from './fuzz.js';
 import { runOnWorkers } from './pool.js';
 import type { SearchSource } from './searchSource.js';
@@ -32,7 +33,7 @@ export async function fuzzParallel(session: Session, source: SearchSource, o: Pa
     const p = ctl.progress();
     o.onProgress?.({ runs: p.runs, steps: p.steps, elapsedMs: Date.now() - t0, best: p.best });
     if (stopWhy) return;
-    if (o.shouldStop?.()) stopWhy = 'interrupted (Ctrl-C or SIGTERM)';
+    if (o.shouldStop?.()) stopWhy = INTERRUPTED;
     else if (Date.now() > deadline) stopWhy = 'time limit';
     if (stopWhy) ctl.stop();
   }, (i, r) => {

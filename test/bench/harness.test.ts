@@ -37,7 +37,9 @@ describe('npm run bench harness (tier tiny)', () => {
       for (const z of f.fuzz) expect(f.expect !== 'verified' && z.strategy === 'fast-check' ? z.runsPerSecond === null : count(z.runsPerSecond) && count(z.stepsPerSecond)).toBe(true);
     }
     const bbm = b.flagship[0]!;
-    expect(bbm.secondsToFirstCounterexample).toBe(bbm.check.seconds);
+    // The exhaustive time to a counterexample is the buggy scenario's check; a verified one has none.
+    expect(seconds(bbm.secondsToFirstCounterexample) && bbm.secondsToFirstCounterexample! > 0).toBe(true);
+    expect(b.flagship[1]!.secondsToFirstCounterexample).toBeNull();
     expect(bbm.description).toMatch(/BBM level 0/);
     for (const z of bbm.fuzz) {
       expect(z.seedsFound).toBeGreaterThan(0);
