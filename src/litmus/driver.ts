@@ -20,6 +20,8 @@ import type { CpuDriver } from '../machine/transitions.js';
 import { alu, atomic, compareFlags, holds, nzcv } from './alu.js';
 import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
 import { labelIndexOf, labelValue } from './values.js';
+import { earlyWrites, type EarlyWrite } from './earlyWrites.js';
+import { earlyStores, RegistersAhead, type EarlyStore } from './earlyStores.js';
 
 export type FaultMode = 'fatal' | 'handled' | 'skip';
 
@@ -31,7 +33,7 @@ export const FT_UNDEFINED = 4;
 export const FT_SVC = 5;
 
 // Per-CPU record: pc, status, NZCV, exclusive monitor (loc + 1, view of the write read),
-// fault count, the hardware updates it owes, FAULTS x (instruction index, variable + 1,
+// fault count, the hardware updates it owes, the writes translated early, FAULTS x (instruction index, variable + 1,
 // type), then registers x (lo, hi, view).
 const R_PC = 0;
 const R_STATUS = 1;
@@ -49,7 +51,16 @@ const R_VCAP = 6;
 const R_FLAGSV = 7;
 /** Hardware updates the thread owes (hardwareUpdates.ts). */
 const R_HW = 8;
-const R_FAULTS = R_HW + HW_WORDS;
+/**
+ * Accesses translated early, per slot: the instruction index + 1, the location its
+ * translation gave, and 1 when it is a store already performed (earlyStores.ts). Writes
+ * whose translation makes a dirty-state update (earlyWrites.ts) and the accesses an early
+ * store passes are translated early; the machine's early translations give the others.
+ */
+const R_EARLY = R_HW + HW_WORDS;
+const EARLY_SLOTS = 3;
+const SLOT_WORDS = 3;
+const R_FAULTS = R_EARLY + EARLY_SLOTS * SLOT_WORDS;
 export const FAULTS = 3;
 const R_REGS = R_FAULTS + FAULTS * 3;
 
@@ -71,6 +82,12 @@ export class LitmusDriver implements CpuDriver {
   readonly regions: readonly ExtraRegion[];
   private readonly rd = new ReadResult();
   private readonly offsets: number[] = [];
+  /** Per thread and instruction, the later writes that may be translated before it runs. */
+  private readonly early: EarlyWrite[][][];
+  /** Per thread and instruction, the later stores that may go before it. */
+  private readonly stores: EarlyStore[][][];
+  private readonly ahead: RegistersAhead;
+  private aheadAt: { m: Machine | undefined; s: Int32Array; cpu: number } = { m: undefined, s: new Int32Array(0), cpu: 0 };
   readonly errors: string[] = [];
 
   constructor(
@@ -95,6 +112,9 @@ export class LitmusDriver implements CpuDriver {
       off += R_REGS + threads[c]!.regs.size * 3;
     }
     this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
+    this.early = threads.map(earlyWrites);
+    this.stores = threads.map(earlyStores);
+    this.ahead = new RegistersAhead((r) => this.reg(this.aheadAt.m!, this.aheadAt.s, this.aheadAt.cpu, r));
   }
 
   private base(m: Machine, cpu: number): number {
@@ -320,7 +340,25 @@ export class LitmusDriver implements CpuDriver {
     const f = this.faultOf(m, s, cpu, o, write);
     if (f === HW_RETRY) return 0;
     if (f !== 0 && f !== HW_UPDATE) return 1;
-    return this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
+    const loc = m.locOfPa(outcomePa(m, probe, o));
+    const k = this.ways(m, s, cpu, i, loc, dep);
+    return k + (f === HW_UPDATE ? this.cleanCasWays(m, s, cpu, i, o, loc, k) : 0);
+  }
+
+  /**
+   * A CAS that fails need not make its dirty-state update (herd7's A019): its failing reads
+   * again, leaving the leaf clean. k is the CAS's ways on loc.
+   */
+  private cleanCasWays(m: Machine, s: Int32Array, cpu: number, i: Ins, o: number, loc: number, k: number): number {
+    if (i.op !== Op.Cas || loc < 0 || (outcomeUpdate(o, true).bits & HW_DB) === 0) return 0;
+    return k - this.casCanSucceed(m, s, cpu, i, loc);
+  }
+
+  /** 1 when the CAS can succeed on loc now (its first way), else 0; as cmpxchgChoices counts. */
+  private casCanSucceed(m: Machine, s: Int32Array, cpu: number, i: Ins, loc: number): number {
+    const [el, eh] = splitDesc(this.val(m, s, cpu, i.rs, i.w));
+    const w = newestWrite(m, s, loc);
+    return rmwEnabled(m, s, cpu, loc, i.release) && s[w] === el && s[w + 1] === eh ? 1 : 0;
   }
 
   /** The variable whose PTE is at loc (slot i + 1 of the last-level table holds variable i). */
@@ -336,7 +374,55 @@ export class LitmusDriver implements CpuDriver {
 
   choices(m: Machine, s: Int32Array, cpu: number): number {
     const hw = this.hw?.[cpu];
-    return this.insChoices(m, s, cpu) + (hw ? hw.ways(m, s, cpu, this.base(m, cpu) + R_HW) : 0);
+    return this.insChoices(m, s, cpu) + this.earlyChoices(m, s, cpu, -1) + this.bufferingChoices(m, s, cpu, -1) +
+      (hw ? hw.ways(m, s, cpu, this.base(m, cpu) + R_HW) : 0);
+  }
+
+  /** The early-translation slot holding instruction k's translation, or -1. */
+  private earlySlot(m: Machine, s: Int32Array, cpu: number, k: number): number {
+    const b = this.base(m, cpu) + R_EARLY;
+    for (let e = 0; e < EARLY_SLOTS; e++) if (s[b + e * SLOT_WORDS] === k + 1) return b + e * SLOT_WORDS;
+    return -1;
+  }
+
+  /**
+   * Under HD, a later write may be translated now when that translation makes a dirty-state
+   * update: the thread owes the update and the write will use this translation. Counts the
+   * ways (choice < 0), or takes way `choice`.
+   */
+  private earlyChoices(m: Machine, s: Int32Array, cpu: number, choice: number): number {
+    const hw = this.hw?.[cpu];
+    if (!hw || !m.cfg.hardwareDirty[cpu] || this.finished(m, s, cpu)) return 0;
+    const b = this.base(m, cpu);
+    const free = this.earlySlot(m, s, cpu, -1);
+    if (free < 0) return 0;
+    let k = 0;
+    const code = this.threads[cpu]!.code;
+    for (const { j, fenced } of this.early[cpu]![s[b + R_PC]!]!) {
+      if (this.earlySlot(m, s, cpu, j) >= 0) continue;
+      if (fenced.some((w) => this.addr.probeOfVa.has(this.address(m, s, cpu, code[w]!).a))) continue;
+      const i = code[j]!;
+      const { a, dep } = this.address(m, s, cpu, i);
+      const probe = this.addr.probeOfVa.get(a);
+      if (probe === undefined) continue;
+      const n = translateOutcomes(m, s, cpu, probe, dep);
+      for (let o = 0; o < n; o++) {
+        if (this.faultOf(m, s, cpu, o, true) !== HW_UPDATE) continue;
+        const u = outcomeUpdate(o, true);
+        if ((u.bits & HW_DB) === 0) continue;
+        if (k++ !== choice) continue;
+        if (!hw.owe(m, s, b + R_HW, u.loc, (u.bits & 1 ? HW_AF : 0) | HW_DB)) {
+          this.error(m, s, cpu, 'too many hardware updates owed');
+          return k;
+        }
+        accessEvent(m, cpu, probe, o, true, 0);
+        s[free] = j + 1;
+        s[free + 1] = m.locOfPa(outcomePa(m, probe, o));
+        s[free + 2] = 0;
+        return k;
+      }
+    }
+    return k;
   }
 
   private insChoices(m: Machine, s: Int32Array, cpu: number): number {
@@ -346,6 +432,8 @@ export class LitmusDriver implements CpuDriver {
       case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
         if (i.op === Op.Ldr && i.acquire && i.kind === 0 && !loadEnabled(m, s, cpu, true)) return 0;
         const { a, dep } = this.address(m, s, cpu, i);
+        const early = this.earlySlot(m, s, cpu, s[this.base(m, cpu) + R_PC]!);
+        if (early >= 0) return s[early + 2] === 1 ? 1 : this.ways(m, s, cpu, i, s[early + 1]!, dep);
         const probe = this.addr.probeOfVa.get(a);
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
@@ -365,9 +453,134 @@ export class LitmusDriver implements CpuDriver {
     }
   }
 
+  /**
+   * Load buffering (earlyStores.ts): translate now an access a later store would pass, or
+   * perform that store now. Counts the ways (choice < 0), or takes way `choice`.
+   */
+  private bufferingChoices(m: Machine, s: Int32Array, cpu: number, choice: number): number {
+    if (this.finished(m, s, cpu)) return 0;
+    const b = this.base(m, cpu);
+    const pc = s[b + R_PC]!;
+    const candidates = this.stores[cpu]![pc]!;
+    if (candidates.length === 0) return 0;
+    const free = this.earlySlot(m, s, cpu, -1);
+    if (free < 0) return 0;
+    const code = this.threads[cpu]!.code;
+    this.aheadAt = { m, s, cpu };
+    const ahead = this.ahead;
+    let k = 0;
+    const translated = new Set<number>();
+    for (const { j, accesses } of candidates) {
+      if (this.earlySlot(m, s, cpu, j) >= 0 || !this.addressesKnown(code, pc, j, accesses)) continue;
+      ahead.reset();
+      const locs: number[] = [];
+      let ready = true;
+      for (let x = pc; x < j; x++) {
+        const i = code[x]!;
+        if (accesses.includes(x)) {
+          const a = ahead.address(i);
+          if (a === undefined) { ready = false; break; }
+          const probe = this.addr.probeOfVa.get(a);
+          if (probe === undefined) {
+            const loc = this.addr.locOfPa.get(a);
+            if (loc === undefined || (loc < m.layout.tableLocs && this.atEl0(m, s, cpu))) { ready = false; break; }
+            locs.push(loc);
+          } else {
+            const slot = this.earlySlot(m, s, cpu, x);
+            if (slot >= 0) { locs.push(s[slot + 1]!); ahead.run(i); continue; }
+            ready = false;
+            // Its translation, made now (once for all the stores that pass it).
+            if (translated.has(x)) break;
+            translated.add(x);
+            const dep = this.addressView(m, s, cpu, i);
+            const n = translateOutcomes(m, s, cpu, probe, dep);
+            for (let o = 0; o < n; o++) {
+              if (this.faultOf(m, s, cpu, o, i.op === Op.Str) !== 0) continue;
+              if (k++ !== choice) continue;
+              accessEvent(m, cpu, probe, o, i.op === Op.Str, 0);
+              s[free] = x + 1;
+              s[free + 1] = m.locOfPa(outcomePa(m, probe, o));
+              s[free + 2] = 0;
+              return k;
+            }
+            break;
+          }
+        }
+        ahead.run(i);
+      }
+      if (!ready) continue;
+      const st = code[j]!;
+      const a = ahead.address(st);
+      const v = ahead.get(st.rd, st.w);
+      if (a === undefined || v === undefined) continue;
+      const [lo, hi] = splitDesc(v);
+      const probe = this.addr.probeOfVa.get(a);
+      const targets: number[] = [];
+      const outs: number[] = [];
+      if (probe === undefined) {
+        const loc = this.addr.locOfPa.get(a);
+        if (loc === undefined || loc < m.layout.tableLocs) continue; // page-table stores stay in order
+        targets.push(loc);
+        outs.push(-1);
+      } else {
+        const n = translateOutcomes(m, s, cpu, probe, this.addressView(m, s, cpu, st));
+        for (let o = 0; o < n; o++) {
+          if (this.faultOf(m, s, cpu, o, true) !== 0) continue;
+          targets.push(m.locOfPa(outcomePa(m, probe, o)));
+          outs.push(o);
+        }
+      }
+      for (let t = 0; t < targets.length; t++) {
+        const loc = targets[t]!;
+        if (loc < 0 || locs.includes(loc)) continue;
+        if (k++ !== choice) continue;
+        if (probe !== undefined) {
+          translateOutcomes(m, s, cpu, probe, this.addressView(m, s, cpu, st));
+          accessEvent(m, cpu, probe, outs[t]!, true, 0);
+        }
+        store(m, s, cpu, loc, lo, hi, false);
+        s[free] = j + 1;
+        s[free + 1] = loc;
+        s[free + 2] = 1;
+        return k;
+      }
+    }
+    return k;
+  }
+
+  /** Whether, running ahead from pc, every access before j and j itself have known addresses, and j its data. */
+  private addressesKnown(code: readonly Ins[], pc: number, j: number, accesses: readonly number[]): boolean {
+    const ahead = this.ahead;
+    ahead.reset();
+    for (let x = pc; x < j; x++) {
+      if (accesses.includes(x) && ahead.address(code[x]!) === undefined) return false;
+      ahead.run(code[x]!);
+    }
+    return ahead.address(code[j]!) !== undefined && ahead.get(code[j]!.rd, code[j]!.w) !== undefined;
+  }
+
+  /** The view an access's address depends on (its registers' views as they are now). */
+  private addressView(m: Machine, s: Int32Array, cpu: number, i: Ins): number {
+    return Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
+  }
+
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
     const own = this.insChoices(m, s, cpu);
-    if (choice >= own) return this.hw![cpu]!.perform(m, s, cpu, this.base(m, cpu) + R_HW, choice - own);
+    if (choice >= own) {
+      let c = choice - own;
+      const early = this.earlyChoices(m, s, cpu, -1);
+      if (c < early) {
+        this.earlyChoices(m, s, cpu, c);
+        return;
+      }
+      c -= early;
+      const buffering = this.bufferingChoices(m, s, cpu, -1);
+      if (c < buffering) {
+        this.bufferingChoices(m, s, cpu, c);
+        return;
+      }
+      return this.hw![cpu]!.perform(m, s, cpu, this.base(m, cpu) + R_HW, c - buffering);
+    }
     const i = this.ins(m, s, cpu)!;
     const b = this.base(m, cpu);
     const pc = s[b + R_PC]!;
@@ -378,6 +591,14 @@ export class LitmusDriver implements CpuDriver {
       case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
         const { a, dep } = this.address(m, s, cpu, i);
         this.raise(s, b + R_VCAP, dep);
+        const early = this.earlySlot(m, s, cpu, pc);
+        if (early >= 0) {
+          const loc = s[early + 1]!;
+          const performed = s[early + 2] === 1;
+          s[early] = s[early + 1] = s[early + 2] = 0;
+          if (!performed) this.perform(m, s, cpu, i, loc, dep, choice);
+          break;
+        }
         const probe = this.addr.probeOfVa.get(a);
         if (probe === undefined) {
           const loc = this.addr.locOfPa.get(a);
@@ -407,7 +628,14 @@ export class LitmusDriver implements CpuDriver {
         if (fault === HW_UPDATE) {
           // The access goes on with the updated translation and owes the update itself.
           const u = outcomeUpdate(o, write);
-          if (!this.hw?.[cpu]?.owe(m, s, b + R_HW, u.loc, (u.bits & 1 ? HW_AF : 0) | (u.bits & 2 ? HW_DB : 0))) {
+          let bits = u.bits;
+          const k = this.ways(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)), dep);
+          if (choice >= k) {
+            // A failing CAS that leaves the leaf clean (cleanCasWays).
+            choice = choice - k + this.casCanSucceed(m, s, cpu, i, m.locOfPa(outcomePa(m, probe, o)));
+            bits &= ~HW_DB;
+          }
+          if (bits !== 0 && !this.hw?.[cpu]?.owe(m, s, b + R_HW, u.loc, (bits & 1 ? HW_AF : 0) | (bits & 2 ? HW_DB : 0))) {
             return this.error(m, s, cpu, 'too many hardware updates owed');
           }
           fault = 0;
@@ -500,6 +728,8 @@ export class LitmusDriver implements CpuDriver {
   private takeFault(m: Machine, s: Int32Array, cpu: number, pc: number, v: number, type: number, dep = 0): number {
     const b = this.base(m, cpu);
     const t = this.threads[cpu]!;
+    // The exception discards the translations made early for the writes after it.
+    for (let e = 0; e < EARLY_SLOTS * SLOT_WORDS; e++) s[b + R_EARLY + e] = 0;
     if (t.handler >= 0 && pc >= t.handler) {
       // herd drops executions that fault inside a fault handler.
       s[b + R_STATUS] = ST_DISCARDED;
