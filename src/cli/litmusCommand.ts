@@ -14,6 +14,8 @@ import { InputError } from './run.js';
 export interface LitmusOptions {
   kinds?: string;
   report?: string;
+  /** FEAT_ETS2, compared with herd's ETS2 verdicts. */
+  ets2: boolean;
   timeoutS: number;
   json: boolean;
 }
@@ -29,7 +31,7 @@ export function runLitmusCommand(path: string, o: LitmusOptions): number {
   if (o.kinds !== undefined && !existsSync(o.kinds)) throw new InputError(`--kinds: ${o.kinds}: no such file`);
   const files = litmusFiles(path);
   if (files.length === 0) throw new InputError(`${path}: no .litmus files`);
-  const opts = { timeoutMs: o.timeoutS * 1000, ...(o.kinds ? { kinds: o.kinds } : {}) };
+  const opts = { timeoutMs: o.timeoutS * 1000, ets2: o.ets2, ...(o.kinds ? { kinds: o.kinds } : {}) };
   if (files.length === 1 && files[0] === path) {
     try {
       parseLitmus(path, readFileSync(path, 'utf8')); // a placed error for bad input
@@ -69,8 +71,8 @@ export function runLitmusCommand(path: string, o: LitmusOptions): number {
     for (const [r, n] of s.reasons.slice(0, 5)) process.stdout.write(`  not expressible: ${n} ${r}\n`);
   }
   if (o.report && !interrupted) {
-    writeWhole(`${o.report}.json`, reportJson(path, s, reports));
-    writeWhole(`${o.report}.md`, reportMarkdown(path, s, reports));
+    writeWhole(`${o.report}.json`, reportJson(path, s, reports, o.ets2));
+    writeWhole(`${o.report}.md`, reportMarkdown(path, s, reports, o.ets2));
   }
   if (s.missed || s.spurious) return EXIT.violation;
   return interrupted || s.incomplete ? EXIT.incomplete : EXIT.ok;

@@ -119,8 +119,9 @@ export async function main(argv: string[]): Promise<number> {
       .option('kinds', { type: 'string', describe: "herd's verdicts (NAME VERDICT per line; default: the nearest kinds.txt, or X.litmus.expected)" })
       .option('report', { type: 'string', describe: 'write <report>.json and <report>.md (e.g. results/litmus-agreement)' })
       .option('timeout', { type: 'number', default: 60, describe: 'seconds per test' })
+      .option('ets2', { type: 'boolean', default: false, describe: "a machine with FEAT_ETS2, against herd's ETS2 verdicts (the nearest *ets2*kinds.txt)" })
       .option('json', { type: 'boolean', default: false }),
-    (a) => run(() => runLitmusCommand(a.path, { ...optional('kinds', a.kinds), ...optional('report', a.report), timeoutS: positiveNumber(a.timeout, '--timeout'), json: a.json })))
+    (a) => run(() => runLitmusCommand(a.path, { ...optional('kinds', a.kinds), ...optional('report', a.report), timeoutS: positiveNumber(a.timeout, '--timeout'), ets2: a.ets2, json: a.json })))
     .command('version', 'print the version and the machine semantics version', () => {}, () => {
       process.stdout.write(`ptmc ${VERSION} (semantics ${SEMANTICS_VERSION})\n`);
     })

@@ -62,15 +62,17 @@ const kindsCache = new Map<string, Map<string, Verdict>>();
 
 /**
  * The verdicts for a test: the given kinds file, or the nearest folder up from the test
- * with a kinds.txt, read with its other kinds files (herd's ETS2 list apart).
+ * with a kinds.txt, read with its other kinds files; herd's ETS2 lists (names with `ets2`)
+ * apart: with `ets2`, only those.
  */
-function kindsFor(file: string, kindsFile?: string): Map<string, Verdict> | undefined {
+function kindsFor(file: string, kindsFile?: string, ets2 = false): Map<string, Verdict> | undefined {
   let dir = dirname(file);
   while (!kindsFile && !existsSync(join(dir, 'kinds.txt')) && dirname(dir) !== dir) dir = dirname(dir);
-  const key = kindsFile ?? dir;
+  const key = kindsFile ?? `${dir}${ets2 ? ' ets2' : ''}`;
   if (!kindsCache.has(key)) {
+    const others = (): string[] => readdirSync(dir).filter((f) => /kinds\.txt$/.test(f) && f !== 'kinds.txt' && /ets2/i.test(f) === ets2).sort();
     const files = kindsFile ? [kindsFile] : existsSync(join(dir, 'kinds.txt'))
-      ? ['kinds.txt', ...readdirSync(dir).filter((f) => /kinds\.txt$/.test(f) && f !== 'kinds.txt' && !/ets2/i.test(f)).sort()].map((f) => join(dir, f))
+      ? (ets2 ? others() : ['kinds.txt', ...others()]).map((f) => join(dir, f))
       : [];
     const merged = new Map<string, Verdict>();
     for (const f of files) for (const [k, v] of readKinds(readFileSync(f, 'utf8'))) if (!merged.has(k)) merged.set(k, v);
@@ -103,11 +105,12 @@ export function runOne(file: string, opts: RunOptions & { kinds?: string }): Tes
     if (!(e instanceof LitmusError)) throw e;
     return done({ outcome: 'inexpressible', reason: `parse: ${category(e.message.replace(/^.*?:\d+:\d+: /, ''))}`, detail: e.message });
   }
-  const expText = existsSync(`${file}.expected`) ? readFileSync(`${file}.expected`, 'utf8') : undefined;
+  // herd's full outputs (.expected) are without ETS2.
+  const expText = !opts.ets2 && existsSync(`${file}.expected`) ? readFileSync(`${file}.expected`, 'utf8') : undefined;
   const expected: Expected | undefined = expText
     ? readExpected(expText, test.quantifier)
     : (() => {
-      const k = kindsFor(file, opts.kinds);
+      const k = kindsFor(file, opts.kinds, opts.ets2);
       const v = k?.get(test.name.toLowerCase()) ?? k?.get(basename(file, '.litmus').toLowerCase());
       return v ? { verdict: v } : undefined;
     })();

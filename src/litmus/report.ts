@@ -3,22 +3,23 @@
 import { cpus, totalmem } from 'node:os';
 import type { Summary, TestReport } from './catalogue.js';
 
-export function reportJson(path: string, summary: Summary, tests: readonly TestReport[]): string {
+export function reportJson(path: string, summary: Summary, tests: readonly TestReport[], ets2 = false): string {
   return JSON.stringify({
     path,
+    ets2,
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     ...summary,
     tests: tests.map(({ states: _s, ...t }) => ({ ...t, ms: Math.round(t.ms) })),
   }, null, 1) + '\n';
 }
 
-export function reportMarkdown(path: string, s: Summary, tests: readonly TestReport[]): string {
+export function reportMarkdown(path: string, s: Summary, tests: readonly TestReport[], ets2 = false): string {
   const list = (o: string): string => tests.filter((t) => t.outcome === o)
     .map((t) => `| \`${t.name}\` | ${t.verdict ?? ''} | ${t.expected ?? ''} |`).join('\n');
   const lines = [
-    `# ptmc against herd7's VMSA verdicts`,
+    `# ptmc against herd7's VMSA verdicts${ets2 ? ' with FEAT_ETS2' : ''}`,
     '',
-    `\`ptmc litmus ${path}\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}:` +
+    `\`ptmc litmus ${path}${ets2 ? ' --ets2' : ''}\` on ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}:` +
       ` ${s.tests} tests in ${(s.ms / 1000).toFixed(1)} s.`,
     '',
     '**missed**: herd allows an outcome ptmc never reaches (ptmc could call buggy code verified).',

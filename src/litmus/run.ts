@@ -40,6 +40,8 @@ export interface RunOptions {
   bbm?: boolean;
   /** Register-only steps explored alone (default on; off to check the reduction). */
   reduction?: boolean;
+  /** A machine with FEAT_ETS2. */
+  ets2?: boolean;
 }
 
 const FAULT_NAMES: Record<number, string> = {
@@ -151,7 +153,7 @@ function hardwareUpdates(p: Prepared): HardwareUpdates[] | undefined {
 
 export function runLitmus(test: LitmusTest, opts: RunOptions = {}): LitmusResult {
   const t0 = performance.now();
-  const p = prepare(test);
+  const p = prepare(test, opts.ets2 ?? false);
   const driver = new LitmusDriver(p.threads, p.initRegs, p.addr, p.faultMode, hardwareUpdates(p), p.el0);
   const session = new Session(p.cfg, driver, []);
   const m = session.m;

@@ -77,7 +77,8 @@ function hardwareManagement(v: string, threads: number): { ha: boolean[]; hd: bo
   return { ha, hd };
 }
 
-export function prepare(test: LitmusTest): Prepared {
+/** The machine for a test; `ets2` gives it FEAT_ETS2 (herd7's `-variant vmsa,ets2`). */
+export function prepare(test: LitmusTest, ets2 = false): Prepared {
   const mode = faultMode(test);
   const vars = new Vars();
   for (const it of test.init) {
@@ -164,6 +165,7 @@ export function prepare(test: LitmusTest): Prepared {
     memoryModel: 'relaxed',
     hardwareAf: hw.ha,
     hardwareDirty: hw.hd,
+    ets2,
   }, 'litmus');
   const el0 = threads.map(() => false);
   for (const tok of (test.header.get('EL0') ?? '').split(/[,\s]+/).filter(Boolean)) {

@@ -111,12 +111,15 @@ function translate(m: Machine, s: Int32Array, cpu: number, probe: number, depVie
   for (let i = 0; i < en; i++) {
     const e = eb + 1 + i * ET_ENTRY;
     if (s[e + TLB_ENTRY]! < ordered || !tlbCovers(s, e, pr.region, pr.vaPage)) continue;
-    addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
+    // A fault result kept across a TLBI (keepEarlyFault) has its kind as a negative level.
+    if (s[e + T_LEVEL]! < 0) addOutcome(-s[e + T_LEVEL]!, -1, 0, 0, 0, 0);
+    else addOutcome(FAULT_NONE, s[e + T_LEVEL]!, s[e + T_OA]! + pr.vaPage - s[e + T_VABASE]!, s[e + T_ATTRS]!, 0, 0);
   }
   const w = walkerBase(m, cpu, probe);
-  // Early results keep their fault kinds as a mask (1 << kind).
+  // Early results keep their fault kinds as a mask (1 << kind). Under ETS2 a faulting walk
+  // is ordered after what the access is ordered after, as an early translation is.
   const early = s[w + P_EARLY]!;
-  if (early !== 0 && s[w + P_EARLY_FLOOR]! >= depView) {
+  if (early !== 0 && s[w + P_EARLY_FLOOR]! >= (m.cfg.ets2 ? ordered : depView)) {
     for (let k = FAULT_TRANSLATION; k <= FAULT_ACCESS_FLAG; k++) if (early & (1 << k)) addOutcome(k, -1, 0, 0, 0, 0);
   }
   const floor = Math.max(walkFloor(m, s, cpu), depView);

@@ -64,6 +64,12 @@ export interface MachineOptions {
   /** Per CPU: hardware dirty-state updates (TCR.HD; implies hardwareAf). */
   hardwareDirty?: readonly boolean[];
   /**
+   * FEAT_ETS2: a walk that faults is ordered like the access (an early fault result serves
+   * only an access ordered no later than its walk), and no fault found before a TLBI
+   * completed serves a later access.
+   */
+  ets2?: boolean;
+  /**
    * Memory compaction that changes no outcome (on by default; off only in the test that
    * shows it): merge timestamps no reader can tell apart, and drop writes that only a
    * CPU that will never walk again could read (memory.ts).
@@ -104,6 +110,7 @@ export interface MachineConfig {
   readonly compactMemory: boolean;
   readonly hardwareAf: readonly boolean[];
   readonly hardwareDirty: readonly boolean[];
+  readonly ets2: boolean;
 }
 
 export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'): MachineConfig {
@@ -204,6 +211,7 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     compactMemory: o.compactMemory ?? true,
     hardwareDirty: Array.from({ length: cpus }, (_, c) => o.hardwareDirty?.[c] ?? false),
     hardwareAf: Array.from({ length: cpus }, (_, c) => (o.hardwareAf?.[c] ?? false) || (o.hardwareDirty?.[c] ?? false)),
+    ets2: o.ets2 ?? false,
   };
 }
 

@@ -46,6 +46,21 @@ export function keepEarly(m: Machine, s: Int32Array, cpu: number, t: number, flo
   insertSorted(s, etBase(m, cpu), ET_ENTRY, m.layout.etCap, etTuple, `CPU${cpu}'s early translations`, 'machine.tlbEntries', TLB_ENTRY, true);
 }
 
+/**
+ * Keep an early fault result of kind `kind` for the page at (region, vaPage) across a TLBI
+ * that completed at view `floor`: like a removed TLB entry, it then serves only accesses
+ * ordered no later than that (herd7's MP+DSB-TLBI-DSB+DMBLD Forbidden, coWRExpNExp+DSB-TLBI-DSB
+ * Allowed). Stored as an early translation whose level is -kind.
+ */
+export function keepEarlyFault(m: Machine, s: Int32Array, cpu: number, region: number, vaPage: number, kind: number, floor: number): void {
+  etTuple.fill(0);
+  etTuple[T_REGION] = region;
+  etTuple[T_VABASE] = vaPage;
+  etTuple[T_LEVEL] = -kind;
+  etTuple[TLB_ENTRY] = floor;
+  insertSorted(s, etBase(m, cpu), ET_ENTRY, m.layout.etCap, etTuple, `CPU${cpu}'s early translations`, 'machine.tlbEntries', TLB_ENTRY, true);
+}
+
 /** The TLB holds tuple t again: an early translation equal to it adds nothing, so it goes. */
 export function forgetEarly(m: Machine, s: Int32Array, cpu: number, t: number): void {
   const base = etBase(m, cpu);

@@ -7,9 +7,9 @@
 
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
-import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, G_TIME, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
+import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, G_TIME, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
-import { keepEarly, removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
+import { keepEarly, keepEarlyFault, removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
 import { cutWalk, walkerBase } from './walk.js';
 
 /** By VA, all levels: vae1is / vaae1is (__flush_tlb_kernel_pgtable). */
@@ -91,9 +91,15 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
   for (let p = 0; p < m.layout.probes; p++) {
     const w = walkerBase(m, cpu, p);
     // Every walk in flight is cut, whatever its region: the CPU's walk floor rises below.
-    // Early fault results stay: without an isb, a later access may have been translated
-    // before the TLBI (herd: coWRExpNExp+DSB-TLBI-DSB is Allowed).
     if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
+    // A fault found before the TLBI then serves, as a removed entry does, only accesses
+    // ordered no later than its completion; under ETS2, none.
+    const pr = m.cfg.probes[p]!;
+    const early = s[w + P_EARLY]!;
+    if (early === 0 || !keep || !(all || (pr.region === region && vaPage <= pr.vaPage && pr.vaPage < vaPage + pages))) continue;
+    if (!m.cfg.ets2) for (let k = 1; k < 31; k++) if (early & (1 << k)) keepEarlyFault(m, s, cpu, pr.region, pr.vaPage, k, now);
+    s[w + P_EARLY] = 0;
+    s[w + P_EARLY_FLOOR] = 0;
   }
   const c = m.layout.cpu(cpu);
   if (s[c + C_VTLBI]! < view) s[c + C_VTLBI] = view;

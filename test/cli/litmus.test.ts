@@ -30,16 +30,24 @@ describe('ptmc litmus', () => {
     const rep = join(tmp, 'agreement');
     const r = ptmc('litmus', 'test/litmus/probes', '--report', rep);
     expect(r.code).toBe(0);
-    expect(r.out).toContain('11 tests: 11 expressible, 11 agree, 0 missed, 0 spurious');
+    expect(r.out).toContain('16 tests: 16 expressible, 16 agree, 0 missed, 0 spurious');
     const j = JSON.parse(readFileSync(`${rep}.json`, 'utf8')) as Record<string, unknown>;
-    expect(j).toMatchObject({ expressible: 11, agree: 11, missed: 0, spurious: 0 });
-    expect(readFileSync(`${rep}.md`, 'utf8')).toContain('| 11 | 11 | 11 | 0 | 0 |');
+    expect(j).toMatchObject({ ets2: false, expressible: 16, agree: 16, missed: 0, spurious: 0 });
+    expect(readFileSync(`${rep}.md`, 'utf8')).toContain('| 16 | 16 | 16 | 0 | 0 |');
   });
 
-  it('exits 1 on a disagreement with herd (a missed outcome: load buffering)', () => {
-    const r = ptmc('litmus', 'test/litmus/herd7-vmsa/aarch64-VMSA/F2.mod-MP-sync.litmus');
+  it('exits 1 on a disagreement with herd (a false alarm: a fault as an ordering point)', () => {
+    const r = ptmc('litmus', 'test/litmus/herd7-vmsa/aarch64-VMSA/FA.litmus');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/missed\s+F2\.mod-MP-sync\s+Forbidden herd Allowed/);
+    expect(r.out).toMatch(/spurious\s+FA\s+Allowed herd Forbidden/);
+  });
+
+  it('--ets2 runs a machine with FEAT_ETS2 against herd\'s ETS2 verdicts', () => {
+    const f = 'test/litmus/herd7-vmsa/aarch64-VMSA/D15347-M-load-shoot+po.litmus';
+    expect(ptmc('litmus', f).out).toMatch(/agree\s+D15347-M-load-shoot\+po\s+Allowed herd Allowed/);
+    const r = ptmc('litmus', '--ets2', f);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/agree\s+D15347-M-load-shoot\+po\s+Forbidden herd Forbidden/);
   });
 
   it('refuses bad input with one placed line and exit 2', () => {

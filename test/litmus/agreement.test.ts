@@ -28,15 +28,11 @@ const KNOWN: Record<string, 'missed' | 'spurious'> = {
   'herd7-vmsa/AArch64.kvm/A034.litmus': 'spurious',
   'herd7-vmsa/AArch64.kvm/MP-I2V+rel+dmb.ld.litmus': 'spurious',
   'herd7-vmsa/AArch64.kvm/MP-I2V+rel+noret-dmb.ld.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/D15347-M-load-shoot+DMB.LD+VMALL.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/D15347-M-store-shoot+DMB.LD.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/FA.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/FI.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/G1.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/I2V-R-DSB.LD-ISB-W+W.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/MP+dmb.st+ctrl-isb-tlbi-dsb-isb.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/MP+dmbst-publish+dmbld.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/MPExp-shoot-Exp+Exp-DMBLD-NExp+VMALL.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/NT-12-dsb.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/NT-12-tlbi.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/STRx+LDR-STRptex+db.litmus': 'spurious',
@@ -64,6 +60,7 @@ const RULES: Record<string, string> = {
   'aarch64-VMSA/LB+dmb.sy+addr-po-HUdb.litmus': '... nor before an earlier access whose address is not known yet',
   'AArch64.kvm/A019.litmus': 'a failing CAS need not make its dirty update',
   'aarch64-VMSA/F2.mod-MP-sync.litmus': 'a store may become visible before an earlier load reads (load buffering)',
+  'aarch64-VMSA/MP+DSB-TLBI-DSB+DMBLD.litmus': 'a fault found before a TLBI serves only accesses ordered before its completion',
 };
 
 describe('the machine rules the catalogue made ptmc change', () => {
@@ -73,6 +70,27 @@ describe('the machine rules the catalogue made ptmc change', () => {
       expect(r.outcome, `${r.verdict} against herd's ${r.expected}`).toBe('agree');
     });
   }
+});
+
+/** FEAT_ETS2 (`--ets2`): its rules against herd's ETS2 verdicts, with a test each rule leaves Allowed. */
+const ETS2: Record<string, string> = {
+  'aarch64-VMSA/D15347-M-load-shoot+po.litmus': 'a faulting walk is ordered like the access: Forbidden (Allowed without ETS2)',
+  'aarch64-VMSA/coWRExpNExp+DSB-TLBI-DSB.litmus': "a TLBI's completion drops the fault results it covers: Forbidden (Allowed without ETS2)",
+  'aarch64-VMSA/MP+shoot+po.litmus': 'a translation a TLBI removed still serves an access until an isb: Allowed',
+};
+
+describe('FEAT_ETS2 (ptmc litmus --ets2)', () => {
+  for (const [f, rule] of Object.entries(ETS2)) {
+    it(`${rule}: ${f}`, () => {
+      const r = runOne(join(here, 'herd7-vmsa', f), { maxStates: 300_000, timeoutMs: 600_000, ets2: true });
+      expect(r.outcome, `${r.verdict} against herd's ${r.expected}`).toBe('agree');
+    });
+  }
+  it('reads the ETS2 verdicts with it, the plain ones without', () => {
+    const f = join(here, 'herd7-vmsa/aarch64-VMSA/D15347-M-load-shoot+po.litmus');
+    const [plain, ets2] = [runOne(f, {}), runOne(f, { ets2: true })];
+    expect([plain.verdict, plain.expected, ets2.verdict, ets2.expected]).toEqual(['Allowed', 'Allowed', 'Forbidden', 'Forbidden']);
+  });
 });
 
 describe('herd7 agreement (subset)', () => {
