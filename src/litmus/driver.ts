@@ -58,11 +58,9 @@ const R_HW = 8;
  * store passes are translated early; the machine's early translations give the others.
  */
 const R_EARLY = R_HW + HW_WORDS;
-const EARLY_SLOTS = 3;
 const SLOT_WORDS = 3;
-const R_FAULTS = R_EARLY + EARLY_SLOTS * SLOT_WORDS;
 export const FAULTS = 3;
-const R_REGS = R_FAULTS + FAULTS * 3;
+const MEMORY_OPS = new Set([Op.Ldr, Op.Str, Op.Ldxr, Op.Stxr, Op.Swp, Op.Cas, Op.LdOp]);
 
 export const ST_RUNNING = 0;
 export const ST_STOPPED = 1;
@@ -82,6 +80,10 @@ export class LitmusDriver implements CpuDriver {
   readonly regions: readonly ExtraRegion[];
   private readonly rd = new ReadResult();
   private readonly offsets: number[] = [];
+  /** Early slots per thread: one per memory instruction of the longest thread, so none runs out. */
+  private readonly earlySlots: number;
+  private readonly rFaults: number;
+  private readonly rRegs: number;
   /** Per thread and instruction, the later writes that may be translated before it runs. */
   private readonly early: EarlyWrite[][][];
   /** Per thread and instruction, the later stores that may go before it. */
@@ -100,6 +102,10 @@ export class LitmusDriver implements CpuDriver {
     /** Threads that run at EL0 (herd7's `EL0=`); their fault handlers run at EL1. */
     private readonly el0: readonly boolean[] = [],
   ) {
+    const memOps = (t: ThreadCode): number => t.code.filter((i) => MEMORY_OPS.has(i.op)).length;
+    this.earlySlots = Math.max(1, ...threads.map(memOps));
+    this.rFaults = R_EARLY + this.earlySlots * SLOT_WORDS;
+    this.rRegs = this.rFaults + FAULTS * 3;
     let off = 0;
     const views: number[] = [];
     const exact: number[] = [];
@@ -108,13 +114,14 @@ export class LitmusDriver implements CpuDriver {
       views.push(off + R_EXCL_TS, off + R_VCAP, off + R_FLAGSV);
       exact.push(off + R_EXCL_TS, ...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       views.push(...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
-      for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + R_REGS + r * 3 + 2);
-      off += R_REGS + threads[c]!.regs.size * 3;
+      for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + this.rRegs + r * 3 + 2);
+      off += this.rRegs + threads[c]!.regs.size * 3;
     }
     this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
     this.early = threads.map(earlyWrites);
     this.stores = threads.map(earlyStores);
-    this.ahead = new RegistersAhead((r) => this.reg(this.aheadAt.m!, this.aheadAt.s, this.aheadAt.cpu, r));
+    const at = (): [Machine, Int32Array, number] => [this.aheadAt.m!, this.aheadAt.s, this.aheadAt.cpu];
+    this.ahead = new RegistersAhead((r) => this.reg(...at(), r), (r) => this.view(...at(), r));
   }
 
   private base(m: Machine, cpu: number): number {
@@ -177,14 +184,14 @@ export class LitmusDriver implements CpuDriver {
     const b = this.base(m, cpu);
     const out = [];
     for (let i = 0; i < s[b + R_NFAULT]!; i++) {
-      const f = b + R_FAULTS + i * 3;
+      const f = b + this.rFaults + i * 3;
       out.push({ index: s[f]!, v: s[f + 1]! - 1, type: s[f + 2]! });
     }
     return out;
   }
 
   reg(m: Machine, s: Int32Array, cpu: number, r: number): bigint {
-    const b = this.base(m, cpu) + R_REGS + r * 3;
+    const b = this.base(m, cpu) + this.rRegs + r * 3;
     return joinDesc(s[b]!, s[b + 1]!);
   }
 
@@ -195,7 +202,7 @@ export class LitmusDriver implements CpuDriver {
 
   private setReg(m: Machine, s: Int32Array, cpu: number, r: number, lo: number, hi: number, view: number): void {
     if (r === ZR) return;
-    const b = this.base(m, cpu) + R_REGS + r * 3;
+    const b = this.base(m, cpu) + this.rRegs + r * 3;
     s[b] = lo;
     s[b + 1] = hi;
     s[b + 2] = view;
@@ -208,7 +215,7 @@ export class LitmusDriver implements CpuDriver {
   }
 
   private view(m: Machine, s: Int32Array, cpu: number, r: number): number {
-    return r === ZR ? 0 : s[this.base(m, cpu) + R_REGS + r * 3 + 2]!;
+    return r === ZR ? 0 : s[this.base(m, cpu) + this.rRegs + r * 3 + 2]!;
   }
 
   private put(m: Machine, s: Int32Array, cpu: number, r: number, v: bigint, w: boolean, view: number): void {
@@ -381,7 +388,7 @@ export class LitmusDriver implements CpuDriver {
   /** The early-translation slot holding instruction k's translation, or -1. */
   private earlySlot(m: Machine, s: Int32Array, cpu: number, k: number): number {
     const b = this.base(m, cpu) + R_EARLY;
-    for (let e = 0; e < EARLY_SLOTS; e++) if (s[b + e * SLOT_WORDS] === k + 1) return b + e * SLOT_WORDS;
+    for (let e = 0; e < this.earlySlots; e++) if (s[b + e * SLOT_WORDS] === k + 1) return b + e * SLOT_WORDS;
     return -1;
   }
 
@@ -463,15 +470,16 @@ export class LitmusDriver implements CpuDriver {
     const pc = s[b + R_PC]!;
     const candidates = this.stores[cpu]![pc]!;
     if (candidates.length === 0) return 0;
-    const free = this.earlySlot(m, s, cpu, -1);
-    if (free < 0) return 0;
+    const free = this.earlySlot(m, s, cpu, -1); // -1 when none: a store translated early needs none
     const code = this.threads[cpu]!.code;
     this.aheadAt = { m, s, cpu };
     const ahead = this.ahead;
     let k = 0;
     const translated = new Set<number>();
     for (const { j, accesses } of candidates) {
-      if (this.earlySlot(m, s, cpu, j) >= 0 || !this.addressesKnown(code, pc, j, accesses)) continue;
+      // A store already translated early (its dirty update owed) goes with that translation.
+      const own = this.earlySlot(m, s, cpu, j);
+      if ((own >= 0 && s[own + 2] === 1) || !this.addressesKnown(code, pc, j, accesses)) continue;
       ahead.reset();
       const locs: number[] = [];
       let ready = true;
@@ -490,9 +498,9 @@ export class LitmusDriver implements CpuDriver {
             if (slot >= 0) { locs.push(s[slot + 1]!); ahead.run(i); continue; }
             ready = false;
             // Its translation, made now (once for all the stores that pass it).
-            if (translated.has(x)) break;
+            if (free < 0 || translated.has(x)) break;
             translated.add(x);
-            const dep = this.addressView(m, s, cpu, i);
+            const dep = ahead.addressView(i);
             const n = translateOutcomes(m, s, cpu, probe, dep);
             for (let o = 0; o < n; o++) {
               if (this.faultOf(m, s, cpu, o, i.op === Op.Str) !== 0) continue;
@@ -517,13 +525,18 @@ export class LitmusDriver implements CpuDriver {
       const probe = this.addr.probeOfVa.get(a);
       const targets: number[] = [];
       const outs: number[] = [];
-      if (probe === undefined) {
+      if (own >= 0) {
+        targets.push(s[own + 1]!);
+        outs.push(-1);
+      } else if (free < 0) {
+        continue;
+      } else if (probe === undefined) {
         const loc = this.addr.locOfPa.get(a);
         if (loc === undefined || loc < m.layout.tableLocs) continue; // page-table stores stay in order
         targets.push(loc);
         outs.push(-1);
       } else {
-        const n = translateOutcomes(m, s, cpu, probe, this.addressView(m, s, cpu, st));
+        const n = translateOutcomes(m, s, cpu, probe, ahead.addressView(st));
         for (let o = 0; o < n; o++) {
           if (this.faultOf(m, s, cpu, o, true) !== 0) continue;
           targets.push(m.locOfPa(outcomePa(m, probe, o)));
@@ -534,14 +547,15 @@ export class LitmusDriver implements CpuDriver {
         const loc = targets[t]!;
         if (loc < 0 || locs.includes(loc)) continue;
         if (k++ !== choice) continue;
-        if (probe !== undefined) {
-          translateOutcomes(m, s, cpu, probe, this.addressView(m, s, cpu, st));
+        if (probe !== undefined && own < 0) {
+          translateOutcomes(m, s, cpu, probe, ahead.addressView(st));
           accessEvent(m, cpu, probe, outs[t]!, true, 0);
         }
         store(m, s, cpu, loc, lo, hi, false);
-        s[free] = j + 1;
-        s[free + 1] = loc;
-        s[free + 2] = 1;
+        const slot = own >= 0 ? own : free;
+        s[slot] = j + 1;
+        s[slot + 1] = loc;
+        s[slot + 2] = 1;
         return k;
       }
     }
@@ -559,10 +573,6 @@ export class LitmusDriver implements CpuDriver {
     return ahead.address(code[j]!) !== undefined && ahead.get(code[j]!.rd, code[j]!.w) !== undefined;
   }
 
-  /** The view an access's address depends on (its registers' views as they are now). */
-  private addressView(m: Machine, s: Int32Array, cpu: number, i: Ins): number {
-    return Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
-  }
 
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
     const own = this.insChoices(m, s, cpu);
@@ -729,7 +739,7 @@ export class LitmusDriver implements CpuDriver {
     const b = this.base(m, cpu);
     const t = this.threads[cpu]!;
     // The exception discards the translations made early for the writes after it.
-    for (let e = 0; e < EARLY_SLOTS * SLOT_WORDS; e++) s[b + R_EARLY + e] = 0;
+    for (let e = 0; e < this.earlySlots * SLOT_WORDS; e++) s[b + R_EARLY + e] = 0;
     if (t.handler >= 0 && pc >= t.handler) {
       // herd drops executions that fault inside a fault handler.
       s[b + R_STATUS] = ST_DISCARDED;
@@ -740,7 +750,7 @@ export class LitmusDriver implements CpuDriver {
     const n = s[b + R_NFAULT]!;
     if (retry) {
       for (let k = 0; k < n; k++) {
-        const f = b + R_FAULTS + k * 3;
+        const f = b + this.rFaults + k * 3;
         if (s[f] === pc && s[f + 1] === v + 1 && s[f + 2] === type) return pc;
       }
     }
@@ -748,9 +758,9 @@ export class LitmusDriver implements CpuDriver {
       this.error(m, s, cpu, `more than ${FAULTS} faults`);
       return pc;
     }
-    s[b + R_FAULTS + n * 3] = pc;
-    s[b + R_FAULTS + n * 3 + 1] = v + 1;
-    s[b + R_FAULTS + n * 3 + 2] = type;
+    s[b + this.rFaults + n * 3] = pc;
+    s[b + this.rFaults + n * 3 + 1] = v + 1;
+    s[b + this.rFaults + n * 3 + 2] = type;
     s[b + R_NFAULT] = n + 1;
     if (retry) return type === FT_SVC ? pc + 1 : pc;
     if (this.faultMode === 'handled') {

@@ -44,21 +44,31 @@ export function earlyStores(t: ThreadCode): EarlyStore[][] {
 
 /**
  * The registers as they will be after running moves and ALU steps ahead of the loads
- * between: a register a load writes is unknown (undefined) until that load reads.
+ * between: each with its value and the view an access depending on it inherits (as the
+ * driver computes them in order); a register a load writes is unknown until that load reads.
  */
 export class RegistersAhead {
-  private readonly vals = new Map<number, bigint | undefined>();
+  private readonly vals = new Map<number, { v: bigint; view: number } | undefined>();
 
-  constructor(private readonly now: (r: number) => bigint) {}
+  constructor(private readonly now: (r: number) => bigint, private readonly nowView: (r: number) => number) {}
 
   reset(): void {
     this.vals.clear();
   }
 
+  private entry(r: number): { v: bigint; view: number } | undefined {
+    if (r === ZR) return { v: 0n, view: 0 };
+    return this.vals.has(r) ? this.vals.get(r) : { v: this.now(r), view: this.nowView(r) };
+  }
+
   get(r: number, w: boolean): bigint | undefined {
-    if (r === ZR) return 0n;
-    const v = this.vals.has(r) ? this.vals.get(r) : this.now(r);
-    return v === undefined ? undefined : w ? v & 0xffff_ffffn : v;
+    const e = this.entry(r);
+    return e === undefined ? undefined : w ? e.v & 0xffff_ffffn : e.v;
+  }
+
+  /** The view of register r (0 when unknown: callers check the value first). */
+  view(r: number): number {
+    return this.entry(r)?.view ?? 0;
   }
 
   /** Operand 2, as the driver computes it. */
@@ -75,21 +85,26 @@ export class RegistersAhead {
     return n === undefined || o === undefined ? undefined : Number(BigInt.asUintN(48, n + o));
   }
 
+  /** The view an access's address depends on. */
+  addressView(i: Ins): number {
+    return Math.max(this.view(i.rn), this.view(i.rm));
+  }
+
   /** Instruction i's effect on the registers (a load's: its register becomes unknown). */
   run(i: Ins): void {
     switch (i.op) {
-      case Op.Mov: return this.set(i.rd, this.op2(i), i.w);
+      case Op.Mov: return this.set(i.rd, this.op2(i), i.w, this.view(i.rm));
       case Op.Alu: {
         const x = this.get(i.rn, i.w);
         const y = this.op2(i);
-        return this.set(i.rd, x === undefined || y === undefined ? undefined : alu(i.kind as Alu, x, y), i.w);
+        return this.set(i.rd, x === undefined || y === undefined ? undefined : alu(i.kind as Alu, x, y), i.w, this.addressView(i));
       }
-      case Op.Ldr: return this.set(i.rd, undefined, i.w);
+      case Op.Ldr: return this.set(i.rd, undefined, i.w, 0);
       default: return;
     }
   }
 
-  private set(r: number, v: bigint | undefined, w: boolean): void {
-    if (r !== ZR) this.vals.set(r, v === undefined ? undefined : BigInt.asUintN(w ? 32 : 64, v));
+  private set(r: number, v: bigint | undefined, w: boolean, view: number): void {
+    if (r !== ZR) this.vals.set(r, v === undefined ? undefined : { v: BigInt.asUintN(w ? 32 : 64, v), view });
   }
 }
