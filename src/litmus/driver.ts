@@ -49,8 +49,18 @@ const R_NFAULT = 5;
 const R_VCAP = 6;
 /** The view of the flags (the registers CMP and ANDS read). */
 const R_FLAGSV = 7;
+/** The flags' view with pick dependencies (see REG_WORDS). */
+const R_FLAGSP = 8;
 /** Hardware updates the thread owes (hardwareUpdates.ts). */
-const R_HW = 8;
+const R_HW = 9;
+/**
+ * A register: lo, hi, the view an access whose address or data depends on it inherits, and
+ * that view with pick dependencies (CSEL/CSET on flags a load set). herd7: a pick
+ * dependency does not order a later access's translation (S+shoot+pickaddr_mmufault_db),
+ * but the fault the access takes waits for it, as for any address it depends on
+ * (MP+rel+pickaddr-mmufault-po), and so does a branch on it.
+ */
+const REG_WORDS = 4;
 /**
  * Accesses translated early, per slot: the instruction index + 1, the location its
  * translation gave, and 1 when it is a store already performed (earlyStores.ts). Writes
@@ -111,11 +121,11 @@ export class LitmusDriver implements CpuDriver {
     const exact: number[] = [];
     for (let c = 0; c < threads.length; c++) {
       this.offsets.push(off);
-      views.push(off + R_EXCL_TS, off + R_VCAP, off + R_FLAGSV);
+      views.push(off + R_EXCL_TS, off + R_VCAP, off + R_FLAGSV, off + R_FLAGSP);
       exact.push(off + R_EXCL_TS, ...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
       views.push(...HW_VIEW_OFFSETS.map((o) => off + R_HW + o));
-      for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + this.rRegs + r * 3 + 2);
-      off += this.rRegs + threads[c]!.regs.size * 3;
+      for (let r = 0; r < threads[c]!.regs.size; r++) views.push(off + this.rRegs + r * REG_WORDS + 2, off + this.rRegs + r * REG_WORDS + 3);
+      off += this.rRegs + threads[c]!.regs.size * REG_WORDS;
     }
     this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
     this.early = threads.map(earlyWrites);
@@ -191,7 +201,7 @@ export class LitmusDriver implements CpuDriver {
   }
 
   reg(m: Machine, s: Int32Array, cpu: number, r: number): bigint {
-    const b = this.base(m, cpu) + this.rRegs + r * 3;
+    const b = this.base(m, cpu) + this.rRegs + r * REG_WORDS;
     return joinDesc(s[b]!, s[b + 1]!);
   }
 
@@ -200,12 +210,13 @@ export class LitmusDriver implements CpuDriver {
     return this.threads[cpu]!.code[s[this.base(m, cpu) + R_PC]!];
   }
 
-  private setReg(m: Machine, s: Int32Array, cpu: number, r: number, lo: number, hi: number, view: number): void {
+  private setReg(m: Machine, s: Int32Array, cpu: number, r: number, lo: number, hi: number, view: number, pick = view): void {
     if (r === ZR) return;
-    const b = this.base(m, cpu) + this.rRegs + r * 3;
+    const b = this.base(m, cpu) + this.rRegs + r * REG_WORDS;
     s[b] = lo;
     s[b + 1] = hi;
     s[b + 2] = view;
+    s[b + 3] = Math.max(view, pick);
   }
 
   private val(m: Machine, s: Int32Array, cpu: number, r: number, w: boolean): bigint {
@@ -215,12 +226,22 @@ export class LitmusDriver implements CpuDriver {
   }
 
   private view(m: Machine, s: Int32Array, cpu: number, r: number): number {
-    return r === ZR ? 0 : s[this.base(m, cpu) + this.rRegs + r * 3 + 2]!;
+    return r === ZR ? 0 : s[this.base(m, cpu) + this.rRegs + r * REG_WORDS + 2]!;
   }
 
-  private put(m: Machine, s: Int32Array, cpu: number, r: number, v: bigint, w: boolean, view: number): void {
+  /** The register's view with pick dependencies. */
+  private pick(m: Machine, s: Int32Array, cpu: number, r: number): number {
+    return r === ZR ? 0 : s[this.base(m, cpu) + this.rRegs + r * REG_WORDS + 3]!;
+  }
+
+  /** An access's address view with pick dependencies. */
+  private addressPick(m: Machine, s: Int32Array, cpu: number, i: Ins): number {
+    return Math.max(this.pick(m, s, cpu, i.rn), this.pick(m, s, cpu, i.rm));
+  }
+
+  private put(m: Machine, s: Int32Array, cpu: number, r: number, v: bigint, w: boolean, view: number, pick = view): void {
     const [lo, hi] = splitDesc(BigInt.asUintN(w ? 32 : 64, v));
-    this.setReg(m, s, cpu, r, lo, hi, view);
+    this.setReg(m, s, cpu, r, lo, hi, view, pick);
   }
 
   /** Operand 2: the immediate, or the register shifted or sign-extended. */
@@ -600,7 +621,7 @@ export class LitmusDriver implements CpuDriver {
     switch (i.op) {
       case Op.Ldr: case Op.Ldxr: case Op.Str: case Op.Stxr: case Op.Swp: case Op.Cas: case Op.LdOp: {
         const { a, dep } = this.address(m, s, cpu, i);
-        this.raise(s, b + R_VCAP, dep);
+        this.raise(s, b + R_VCAP, this.addressPick(m, s, cpu, i));
         const early = this.earlySlot(m, s, cpu, pc);
         if (early >= 0) {
           const loc = s[early + 1]!;
@@ -660,7 +681,7 @@ export class LitmusDriver implements CpuDriver {
         this.perform(m, s, cpu, i, loc, dep, choice);
         break;
       }
-      case Op.Mov: this.put(m, s, cpu, i.rd, this.op2(m, s, cpu, i), i.w, this.view(m, s, cpu, i.rm)); break;
+      case Op.Mov: this.put(m, s, cpu, i.rd, this.op2(m, s, cpu, i), i.w, this.view(m, s, cpu, i.rm), this.pick(m, s, cpu, i.rm)); break;
       case Op.Alu: {
         const x = this.val(m, s, cpu, i.rn, i.w);
         const y = this.op2(m, s, cpu, i);
@@ -668,32 +689,35 @@ export class LitmusDriver implements CpuDriver {
         if (i.kind === Alu.Ands) {
           s[b + R_FLAGS] = nzcv(r, i.w, false, false);
           s[b + R_FLAGSV] = Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
+          s[b + R_FLAGSP] = this.addressPick(m, s, cpu, i);
         }
-        this.put(m, s, cpu, i.rd, r, i.w, Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm)));
+        this.put(m, s, cpu, i.rd, r, i.w, Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm)), this.addressPick(m, s, cpu, i));
         break;
       }
       case Op.Cmp: {
         s[b + R_FLAGS] = compareFlags(this.val(m, s, cpu, i.rn, i.w), this.op2(m, s, cpu, i), i.w);
         s[b + R_FLAGSV] = Math.max(this.view(m, s, cpu, i.rn), this.view(m, s, cpu, i.rm));
+        s[b + R_FLAGSP] = this.addressPick(m, s, cpu, i);
         break;
       }
-      // A value picked by a condition carries no dependency on it (herd7: a pick dependency
-      // does not order a later access's translation, S+shoot+pickaddr_mmufault_db).
-      case Op.Cset: this.put(m, s, cpu, i.rd, holds(s[b + R_FLAGS]!, i.cond) ? 1n : 0n, i.w, 0); break;
+      // A value picked by a condition carries no dependency on it for memory (herd7: a pick
+      // dependency does not order a later access's translation, S+shoot+pickaddr_mmufault_db),
+      // only in its pick view (REG_WORDS).
+      case Op.Cset: this.put(m, s, cpu, i.rd, holds(s[b + R_FLAGS]!, i.cond) ? 1n : 0n, i.w, 0, s[b + R_FLAGSP]!); break;
       case Op.Csel: {
         const r = holds(s[b + R_FLAGS]!, i.cond) ? i.rn : i.rm;
-        this.put(m, s, cpu, i.rd, this.val(m, s, cpu, r, i.w), i.w, this.view(m, s, cpu, r));
+        this.put(m, s, cpu, i.rd, this.val(m, s, cpu, r, i.w), i.w, this.view(m, s, cpu, r), Math.max(this.pick(m, s, cpu, r), s[b + R_FLAGSP]!));
         break;
       }
       case Op.Cbz: case Op.Cbnz: {
         const zero = this.val(m, s, cpu, i.rn, i.w) === 0n;
-        this.raise(s, b + R_VCAP, this.view(m, s, cpu, i.rn));
+        this.raise(s, b + R_VCAP, this.pick(m, s, cpu, i.rn));
         if (zero === (i.op === Op.Cbz)) next = i.target;
         break;
       }
       case Op.B: next = i.target; break;
       case Op.Bcond:
-        this.raise(s, b + R_VCAP, s[b + R_FLAGSV]!);
+        this.raise(s, b + R_VCAP, s[b + R_FLAGSP]!);
         if (holds(s[b + R_FLAGS]!, i.cond)) next = i.target;
         break;
       case Op.Adr: this.put(m, s, cpu, i.rd, labelValue(cpu, i.target), false, 0); break;
@@ -715,7 +739,7 @@ export class LitmusDriver implements CpuDriver {
         tlbi(m, s, cpu, kind, 0, page, i.broadcast);
         break;
       }
-      case Op.Msr: case Op.Mrs: this.put(m, s, cpu, i.rd, this.val(m, s, cpu, i.rn, false), false, this.view(m, s, cpu, i.rn)); break;
+      case Op.Msr: case Op.Mrs: this.put(m, s, cpu, i.rd, this.val(m, s, cpu, i.rn, false), false, this.view(m, s, cpu, i.rn), this.pick(m, s, cpu, i.rn)); break;
       case Op.Eret: {
         const elr = this.val(m, s, cpu, t.regs.get('ELR_EL1') ?? ZR, false);
         const k = labelIndexOf(cpu, elr);

@@ -37,7 +37,6 @@ const KNOWN: Record<string, 'missed' | 'spurious'> = {
   'herd7-vmsa/aarch64-VMSA/NT-12-tlbi.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/STRx+LDR-STRptex+db.litmus': 'spurious',
   'herd7-vmsa/aarch64-VMSA/coRR-pte9-bis2.litmus': 'spurious',
-  'herd7-vmsa/aarch64-VMSA/order-via-faults/pob/MP+rel+pickaddrpo-mmufault_db-po.litmus': 'spurious',
 };
 
 /** One catalogue test per machine rule this runner made ptmc change: each must agree with herd. */
@@ -60,6 +59,9 @@ const RULES: Record<string, string> = {
   'aarch64-VMSA/LB+dmb.sy+addr-po-HUdb.litmus': '... nor before an earlier access whose address is not known yet',
   'AArch64.kvm/A019.litmus': 'a failing CAS need not make its dirty update',
   'aarch64-VMSA/F2.mod-MP-sync.litmus': 'a store may become visible before an earlier load reads (load buffering)',
+  'aarch64-VMSA/order-via-faults/pob/MP+rel+pickaddr-mmufault-po.litmus': 'a fault waits for the flags its address was picked by',
+  'aarch64-VMSA/order-via-faults/pob/MP+rel+pickctrlR-mmufault-po.litmus': 'a branch on a picked register orders the fault after the flags',
+  'aarch64-VMSA/order-via-faults/pob/MP+rel+pickdata-mmufault-po.litmus': '... but a picked value stored (data) does not',
   'aarch64-VMSA/MP+DSB-TLBI-DSB+DMBLD.litmus': 'a fault found before a TLBI serves only accesses ordered before its completion',
 };
 
