@@ -20,8 +20,9 @@ import type { CpuDriver } from '../machine/transitions.js';
 import { alu, atomic, compareFlags, holds, nzcv } from './alu.js';
 import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
 import { labelIndexOf, labelValue } from './values.js';
-import { earlyWrites, type EarlyWrite } from './earlyWrites.js';
-import { earlyStores, RegistersAhead, type EarlyStore } from './earlyStores.js';
+import { earlyWrites, isAccess, type EarlyWrite } from './earlyWrites.js';
+import { earlyStores, type EarlyStore } from './earlyStores.js';
+import { RegistersAhead } from './registersAhead.js';
 
 export type FaultMode = 'fatal' | 'handled' | 'skip';
 
@@ -426,14 +427,31 @@ export class LitmusDriver implements CpuDriver {
     if (free < 0) return 0;
     let k = 0;
     const code = this.threads[cpu]!.code;
-    for (const { j, fenced } of this.early[cpu]![s[b + R_PC]!]!) {
+    const list = this.early[cpu]![s[b + R_PC]!]!;
+    if (list.length === 0) return 0;
+    // Run ahead to each write, stopping at the first access whose address is not known yet.
+    this.aheadAt = { m, s, cpu };
+    const ahead = this.ahead;
+    ahead.reset();
+    const addrOf = new Map<number, number>();
+    let x = s[b + R_PC]!;
+    for (const { j, fenced } of list) {
+      for (; x <= j; x++) {
+        const i = code[x]!;
+        if (isAccess(i)) {
+          const a = ahead.address(i);
+          if (a === undefined) return k;
+          addrOf.set(x, a);
+        }
+        if (x < j) ahead.run(i);
+      }
+      x = j; // the write itself is run ahead (as an access passed) on the way to the next
       if (this.earlySlot(m, s, cpu, j) >= 0) continue;
-      if (fenced.some((w) => this.addr.probeOfVa.has(this.address(m, s, cpu, code[w]!).a))) continue;
+      if (fenced.some((w) => this.addr.probeOfVa.has(addrOf.get(w)!))) continue;
       const i = code[j]!;
-      const { a, dep } = this.address(m, s, cpu, i);
-      const probe = this.addr.probeOfVa.get(a);
+      const probe = this.addr.probeOfVa.get(addrOf.get(j)!);
       if (probe === undefined) continue;
-      const n = translateOutcomes(m, s, cpu, probe, dep);
+      const n = translateOutcomes(m, s, cpu, probe, ahead.addressView(i));
       for (let o = 0; o < n; o++) {
         if (this.faultOf(m, s, cpu, o, true) !== HW_UPDATE) continue;
         const u = outcomeUpdate(o, true);

@@ -2,23 +2,11 @@
 // translation, and the dirty-state update it makes, need only the write's address, so they
 // may happen before the thread's earlier loads, stores, barriers and TLBIs, back to the last
 // context synchronisation (an isb, an exception). Computed once per instruction: scanning
-// forward from it to the first isb, exception, branch or the end of its code, the writes
-// whose address registers nothing in between writes.
+// forward from it to the first isb, exception, branch or the end of its code. When it runs,
+// the driver also stops at the first access (or write) whose address is not known yet,
+// running moves and ALU steps ahead (registersAhead.ts).
 
-import { Op, ZR, type Ins, type ThreadCode } from './assemble.js';
-
-/** Registers an instruction writes (flags are not registers here). */
-function written(i: Ins): number[] {
-  switch (i.op) {
-    case Op.Ldr: case Op.Ldxr: case Op.Mov: case Op.Alu: case Op.Cset: case Op.Csel: case Op.Adr:
-    case Op.Mrs: case Op.Msr: case Op.Swp: case Op.LdOp:
-      return [i.rd];
-    case Op.Cas: case Op.Stxr:
-      return [i.rs];
-    default:
-      return [];
-  }
-}
+import { Op, type Ins, type ThreadCode } from './assemble.js';
 
 function isWrite(i: Ins): boolean {
   return i.op === Op.Str || i.op === Op.Stxr || i.op === Op.Swp || i.op === Op.Cas || i.op === Op.LdOp;
@@ -45,30 +33,27 @@ export interface EarlyWrite {
   fenced: number[];
 }
 
-function isAccess(i: Ins): boolean {
+export function isAccess(i: Ins): boolean {
   return isWrite(i) || i.op === Op.Ldr || i.op === Op.Ldxr;
 }
 
 /**
- * For each instruction index pc, the later writes that may be translated before pc runs:
- * up to the first isb, exception, branch, or access whose address is not known yet (an
- * update waits for the addresses of earlier accesses: herd's LB+dmb.sy+addr-po-HUdb).
+ * For each instruction index pc, the later writes that may be translated before pc runs, in
+ * program order: up to the first isb, exception or branch. (An update also waits for the
+ * addresses of earlier accesses, herd's LB+dmb.sy+addr-po-HUdb: the driver checks that.)
  */
 export function earlyWrites(t: ThreadCode): EarlyWrite[][] {
   const end = (pc: number): number => (t.handler >= 0 && pc < t.handler ? t.handler : t.code.length);
   return t.code.map((_, pc) => {
     const out: EarlyWrite[] = [];
-    const dirty = new Set<number>();
     const writes: number[] = [];
     let fenced = 0; // writes[0..fenced) have a store-ordering barrier after them
     for (let j = pc; j < end(pc); j++) {
       const i = t.code[j]!;
-      if (isAccess(i) && (dirty.has(i.rn) || (i.rm !== ZR && dirty.has(i.rm)))) break;
       if (j > pc && isWrite(i)) out.push({ j, fenced: writes.slice(0, fenced) });
       if (stops(i)) break;
       if (isWrite(i)) writes.push(j);
       if ((i.op === Op.Dmb || i.op === Op.Dsb) && i.kind !== 2) fenced = writes.length;
-      for (const r of written(i)) if (r !== ZR) dirty.add(r);
     }
     return out;
   });

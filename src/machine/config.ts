@@ -65,8 +65,8 @@ export interface MachineOptions {
   hardwareDirty?: readonly boolean[];
   /**
    * FEAT_ETS2: a walk that faults is ordered like the access (an early fault result serves
-   * only an access ordered no later than its walk), and no fault found before a TLBI
-   * completed serves a later access.
+   * only an access ordered no later than its walk), and a TLBI's completion drops the fault
+   * results for the pages it covers.
    */
   ets2?: boolean;
   /**

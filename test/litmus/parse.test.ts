@@ -27,7 +27,7 @@ describe('litmus parser', () => {
         parsed++;
       }
     }
-    expect(parsed).toBe(866);
+    expect(parsed).toBe(868);
   });
 
   it('reads a fault-handler column, labels, descriptors and a label value', () => {
