@@ -74,6 +74,21 @@ export const TLBI_FORMS: Record<string, { kind: 'va' | 'va-last' | 'all'; broadc
   VALE1: { kind: 'va-last', broadcast: false, operand: true },
 };
 
+/** A memory write: a store, store-exclusive or atomic. */
+export function isWrite(i: Ins): boolean {
+  return i.op === Op.Str || i.op === Op.Stxr || i.op === Op.Swp || i.op === Op.Cas || i.op === Op.LdOp;
+}
+
+/** A memory access: a load or a write. */
+export function isAccess(i: Ins): boolean {
+  return isWrite(i) || i.op === Op.Ldr || i.op === Op.Ldxr;
+}
+
+/** Where the code an instruction at pc runs in ends: the handler's start for the main code. */
+export function codeEnd(t: ThreadCode, pc: number): number {
+  return t.handler >= 0 && pc < t.handler ? t.handler : t.code.length;
+}
+
 export function assembleThread(main: Instruction[], mainEnd: string[], handler: Instruction[] | undefined, handlerEnd: string[]): ThreadCode {
   const all = [...main, ...(handler ?? [])];
   const labels = new Map<string, number>();

@@ -18,9 +18,9 @@ import { isb } from '../machine/sys.js';
 import { tlbi, TLBI_ALL, TLBI_VA, TLBI_VA_LAST } from '../machine/tlbi.js';
 import type { CpuDriver } from '../machine/transitions.js';
 import { alu, atomic, compareFlags, holds, nzcv } from './alu.js';
-import { Alu, AtomicOp, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
+import { Alu, AtomicOp, isAccess, isWrite, Op, ZR, type Ins, type ThreadCode } from './assemble.js';
 import { labelIndexOf, labelValue } from './values.js';
-import { earlyWrites, isAccess, type EarlyWrite } from './earlyWrites.js';
+import { earlyWrites, type EarlyWrite } from './earlyWrites.js';
 import { earlyStores, type EarlyStore } from './earlyStores.js';
 import { RegistersAhead } from './registersAhead.js';
 
@@ -71,7 +71,6 @@ const REG_WORDS = 4;
 const R_EARLY = R_HW + HW_WORDS;
 const SLOT_WORDS = 3;
 export const FAULTS = 3;
-const MEMORY_OPS = new Set([Op.Ldr, Op.Str, Op.Ldxr, Op.Stxr, Op.Swp, Op.Cas, Op.LdOp]);
 
 export const ST_RUNNING = 0;
 export const ST_STOPPED = 1;
@@ -99,8 +98,7 @@ export class LitmusDriver implements CpuDriver {
   private readonly early: EarlyWrite[][][];
   /** Per thread and instruction, the later stores that may go before it. */
   private readonly stores: EarlyStore[][][];
-  private readonly ahead: RegistersAhead;
-  private aheadAt: { m: Machine | undefined; s: Int32Array; cpu: number } = { m: undefined, s: new Int32Array(0), cpu: 0 };
+  private readonly ahead = new RegistersAhead();
   readonly errors: string[] = [];
 
   constructor(
@@ -113,7 +111,7 @@ export class LitmusDriver implements CpuDriver {
     /** Threads that run at EL0 (herd7's `EL0=`); their fault handlers run at EL1. */
     private readonly el0: readonly boolean[] = [],
   ) {
-    const memOps = (t: ThreadCode): number => t.code.filter((i) => MEMORY_OPS.has(i.op)).length;
+    const memOps = (t: ThreadCode): number => t.code.filter(isAccess).length;
     this.earlySlots = Math.max(1, ...threads.map(memOps));
     this.rFaults = R_EARLY + this.earlySlots * SLOT_WORDS;
     this.rRegs = this.rFaults + FAULTS * 3;
@@ -131,8 +129,6 @@ export class LitmusDriver implements CpuDriver {
     this.regions = [{ name: 'litmus', size: off, viewOffsets: views, exactOffsets: exact }];
     this.early = threads.map(earlyWrites);
     this.stores = threads.map(earlyStores);
-    const at = (): [Machine, Int32Array, number] => [this.aheadAt.m!, this.aheadAt.s, this.aheadAt.cpu];
-    this.ahead = new RegistersAhead((r) => this.reg(...at(), r), (r) => this.view(...at(), r));
   }
 
   private base(m: Machine, cpu: number): number {
@@ -183,7 +179,7 @@ export class LitmusDriver implements CpuDriver {
 
   /** A software write to a PTE may be followed by a spurious AF update: each way goes twice. */
   private phantomFactor(m: Machine, i: Ins, loc: number): number {
-    return this.hw && this.isWrite(i) && loc >= 0 && loc < m.layout.tableLocs ? 2 : 1;
+    return this.hw && isWrite(i) && loc >= 0 && loc < m.layout.tableLocs ? 2 : 1;
   }
 
   status(m: Machine, s: Int32Array, cpu: number): number {
@@ -259,10 +255,6 @@ export class LitmusDriver implements CpuDriver {
   }
 
   // ---- memory operations, shared by translated and untranslated accesses ----
-
-  private isWrite(i: Ins): boolean {
-    return i.op !== Op.Ldr && i.op !== Op.Ldxr;
-  }
 
   private exclusiveHolds(m: Machine, s: Int32Array, cpu: number, loc: number): boolean {
     const b = this.base(m, cpu);
@@ -407,6 +399,12 @@ export class LitmusDriver implements CpuDriver {
       (hw ? hw.ways(m, s, cpu, this.base(m, cpu) + R_HW) : 0);
   }
 
+  /** The thread's registers, to run ahead of its program order from now. */
+  private runAhead(m: Machine, s: Int32Array, cpu: number): RegistersAhead {
+    this.ahead.reset((r) => this.reg(m, s, cpu, r), (r) => this.view(m, s, cpu, r));
+    return this.ahead;
+  }
+
   /** The early-translation slot holding instruction k's translation, or -1. */
   private earlySlot(m: Machine, s: Int32Array, cpu: number, k: number): number {
     const b = this.base(m, cpu) + R_EARLY;
@@ -430,9 +428,7 @@ export class LitmusDriver implements CpuDriver {
     const list = this.early[cpu]![s[b + R_PC]!]!;
     if (list.length === 0) return 0;
     // Run ahead to each write, stopping at the first access whose address is not known yet.
-    this.aheadAt = { m, s, cpu };
-    const ahead = this.ahead;
-    ahead.reset();
+    const ahead = this.runAhead(m, s, cpu);
     const addrOf = new Map<number, number>();
     let x = s[b + R_PC]!;
     for (const { j, fenced } of list) {
@@ -462,9 +458,7 @@ export class LitmusDriver implements CpuDriver {
           return k;
         }
         accessEvent(m, cpu, probe, o, true, 0);
-        s[free] = j + 1;
-        s[free + 1] = m.locOfPa(outcomePa(m, probe, o));
-        s[free + 2] = 0;
+        this.fillSlot(s, free, j, m.locOfPa(outcomePa(m, probe, o)), 0);
         return k;
       }
     }
@@ -488,7 +482,7 @@ export class LitmusDriver implements CpuDriver {
           return this.ways(m, s, cpu, i, loc, dep) * this.phantomFactor(m, i, loc);
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
-        const write = this.isWrite(i);
+        const write = isWrite(i);
         let k = 0;
         for (let o = 0; o < n; o++) k += this.outcomeWays(m, s, cpu, i, probe, o, write, dep);
         return k;
@@ -500,118 +494,110 @@ export class LitmusDriver implements CpuDriver {
   }
 
   /**
-   * Load buffering (earlyStores.ts): translate now an access a later store would pass, or
-   * perform that store now. Counts the ways (choice < 0), or takes way `choice`.
+   * Load buffering (earlyStores.ts): translate now the first access a later store would pass
+   * that has no translation yet, or, once all have, perform that store now. Counts the ways
+   * (choice < 0), or takes way `choice`.
    */
   private bufferingChoices(m: Machine, s: Int32Array, cpu: number, choice: number): number {
     if (this.finished(m, s, cpu)) return 0;
-    const b = this.base(m, cpu);
-    const pc = s[b + R_PC]!;
-    const candidates = this.stores[cpu]![pc]!;
-    if (candidates.length === 0) return 0;
+    const pc = s[this.base(m, cpu) + R_PC]!;
     const free = this.earlySlot(m, s, cpu, -1); // -1 when none: a store translated early needs none
-    const code = this.threads[cpu]!.code;
-    this.aheadAt = { m, s, cpu };
-    const ahead = this.ahead;
     let k = 0;
-    const translated = new Set<number>();
-    for (const { j, accesses } of candidates) {
+    const translated = new Set<number>(); // accesses counted already (several stores may pass one)
+    for (const { j, accesses } of this.stores[cpu]![pc]!) {
       // A store already translated early (its dirty update owed) goes with that translation.
       const own = this.earlySlot(m, s, cpu, j);
-      if ((own >= 0 && s[own + 2] === 1) || !this.addressesKnown(code, pc, j, accesses)) continue;
-      ahead.reset();
-      const locs: number[] = [];
-      let ready = true;
-      for (let x = pc; x < j; x++) {
-        const i = code[x]!;
-        if (accesses.includes(x)) {
-          const a = ahead.address(i);
-          if (a === undefined) { ready = false; break; }
-          const probe = this.addr.probeOfVa.get(a);
-          if (probe === undefined) {
-            const loc = this.addr.locOfPa.get(a);
-            if (loc === undefined || (loc < m.layout.tableLocs && this.atEl0(m, s, cpu))) { ready = false; break; }
-            locs.push(loc);
-          } else {
-            const slot = this.earlySlot(m, s, cpu, x);
-            if (slot >= 0) { locs.push(s[slot + 1]!); ahead.run(i); continue; }
-            ready = false;
-            // Its translation, made now (once for all the stores that pass it).
-            if (free < 0 || translated.has(x)) break;
-            translated.add(x);
-            const dep = ahead.addressView(i);
-            const n = translateOutcomes(m, s, cpu, probe, dep);
-            for (let o = 0; o < n; o++) {
-              if (this.faultOf(m, s, cpu, o, i.op === Op.Str) !== 0) continue;
-              if (k++ !== choice) continue;
-              accessEvent(m, cpu, probe, o, i.op === Op.Str, 0);
-              s[free] = x + 1;
-              s[free + 1] = m.locOfPa(outcomePa(m, probe, o));
-              s[free + 2] = 0;
-              return k;
-            }
-            break;
-          }
+      if (own >= 0 && s[own + 2] === 1) continue;
+      const w = this.window(m, s, cpu, pc, j, accesses);
+      if (!w) continue;
+      const { ahead, locs, untranslated } = w;
+      const st = this.threads[cpu]!.code[j]!;
+      if (untranslated >= 0) {
+        if (free < 0 || translated.has(untranslated)) continue;
+        translated.add(untranslated);
+        const i = this.threads[cpu]!.code[untranslated]!;
+        const probe = this.addr.probeOfVa.get(w.untranslatedAt)!;
+        const n = translateOutcomes(m, s, cpu, probe, w.untranslatedView);
+        for (let o = 0; o < n; o++) {
+          if (this.faultOf(m, s, cpu, o, i.op === Op.Str) !== 0 || k++ !== choice) continue;
+          accessEvent(m, cpu, probe, o, i.op === Op.Str, 0);
+          this.fillSlot(s, free, untranslated, m.locOfPa(outcomePa(m, probe, o)), 0);
+          return k;
         }
-        ahead.run(i);
-      }
-      if (!ready) continue;
-      const st = code[j]!;
-      const a = ahead.address(st);
-      const v = ahead.get(st.rd, st.w);
-      if (a === undefined || v === undefined) continue;
-      const [lo, hi] = splitDesc(v);
-      const probe = this.addr.probeOfVa.get(a);
-      const targets: number[] = [];
-      const outs: number[] = [];
-      if (own >= 0) {
-        targets.push(s[own + 1]!);
-        outs.push(-1);
-      } else if (free < 0) {
         continue;
-      } else if (probe === undefined) {
+      }
+      const [lo, hi] = splitDesc(ahead.get(st.rd, st.w)!);
+      const a = ahead.address(st)!;
+      const probe = own >= 0 ? undefined : this.addr.probeOfVa.get(a);
+      // Where the store may go: the location its early translation gave, its PA's location
+      // (never a page table's: those stores stay in order), or each fault-free translation.
+      const targets: { loc: number; o: number }[] = [];
+      if (own >= 0) targets.push({ loc: s[own + 1]!, o: -1 });
+      else if (free < 0) continue;
+      else if (probe === undefined) {
         const loc = this.addr.locOfPa.get(a);
-        if (loc === undefined || loc < m.layout.tableLocs) continue; // page-table stores stay in order
-        targets.push(loc);
-        outs.push(-1);
+        if (loc !== undefined && loc >= m.layout.tableLocs) targets.push({ loc, o: -1 });
       } else {
         const n = translateOutcomes(m, s, cpu, probe, ahead.addressView(st));
-        for (let o = 0; o < n; o++) {
-          if (this.faultOf(m, s, cpu, o, true) !== 0) continue;
-          targets.push(m.locOfPa(outcomePa(m, probe, o)));
-          outs.push(o);
-        }
+        for (let o = 0; o < n; o++) if (this.faultOf(m, s, cpu, o, true) === 0) targets.push({ loc: m.locOfPa(outcomePa(m, probe, o)), o });
       }
-      for (let t = 0; t < targets.length; t++) {
-        const loc = targets[t]!;
-        if (loc < 0 || locs.includes(loc)) continue;
-        if (k++ !== choice) continue;
-        if (probe !== undefined && own < 0) {
+      for (const { loc, o } of targets) {
+        if (loc < 0 || locs.includes(loc) || k++ !== choice) continue;
+        if (probe !== undefined) {
           translateOutcomes(m, s, cpu, probe, ahead.addressView(st));
-          accessEvent(m, cpu, probe, outs[t]!, true, 0);
+          accessEvent(m, cpu, probe, o, true, 0);
         }
         store(m, s, cpu, loc, lo, hi, false);
-        const slot = own >= 0 ? own : free;
-        s[slot] = j + 1;
-        s[slot + 1] = loc;
-        s[slot + 2] = 1;
+        this.fillSlot(s, own >= 0 ? own : free, j, loc, 1);
         return k;
       }
     }
     return k;
   }
 
-  /** Whether, running ahead from pc, every access before j and j itself have known addresses, and j its data. */
-  private addressesKnown(code: readonly Ins[], pc: number, j: number, accesses: readonly number[]): boolean {
-    const ahead = this.ahead;
-    ahead.reset();
+  /**
+   * Running ahead from pc to the store at j: undefined when an address (or the store's data)
+   * is not known yet, or an access may fault at EL0; else the registers at j, the locations
+   * of the accesses passed that have them, and the first translated access that has no
+   * translation yet (-1 none), with its VA and address view.
+   */
+  private window(m: Machine, s: Int32Array, cpu: number, pc: number, j: number, accesses: readonly number[]):
+    { ahead: RegistersAhead; locs: number[]; untranslated: number; untranslatedAt: number; untranslatedView: number } | undefined {
+    const code = this.threads[cpu]!.code;
+    const ahead = this.runAhead(m, s, cpu);
+    const locs: number[] = [];
+    let untranslated = -1;
+    let untranslatedAt = 0;
+    let untranslatedView = 0;
     for (let x = pc; x < j; x++) {
-      if (accesses.includes(x) && ahead.address(code[x]!) === undefined) return false;
-      ahead.run(code[x]!);
+      const i = code[x]!;
+      if (accesses.includes(x)) {
+        const a = ahead.address(i);
+        if (a === undefined) return undefined;
+        const slot = this.earlySlot(m, s, cpu, x);
+        const loc = this.addr.locOfPa.get(a);
+        if (slot >= 0) locs.push(s[slot + 1]!);
+        else if (!this.addr.probeOfVa.has(a)) {
+          if (loc === undefined || (loc < m.layout.tableLocs && this.atEl0(m, s, cpu))) return undefined;
+          locs.push(loc);
+        } else if (untranslated < 0) {
+          untranslated = x;
+          untranslatedAt = a;
+          untranslatedView = ahead.addressView(i);
+        }
+      }
+      ahead.run(i);
     }
-    return ahead.address(code[j]!) !== undefined && ahead.get(code[j]!.rd, code[j]!.w) !== undefined;
+    const st = code[j]!;
+    if (ahead.address(st) === undefined || ahead.get(st.rd, st.w) === undefined) return undefined;
+    return { ahead, locs, untranslated, untranslatedAt, untranslatedView };
   }
 
+  private fillSlot(s: Int32Array, slot: number, k: number, loc: number, performed: number): void {
+    s[slot] = k + 1;
+    s[slot + 1] = loc;
+    s[slot + 2] = performed;
+  }
 
   step(m: Machine, s: Int32Array, cpu: number, choice: number): void {
     const own = this.insChoices(m, s, cpu);
@@ -666,7 +652,7 @@ export class LitmusDriver implements CpuDriver {
           break;
         }
         const n = translateOutcomes(m, s, cpu, probe, dep);
-        const write = this.isWrite(i);
+        const write = isWrite(i);
         let o = 0;
         for (; o < n; o++) {
           const k = this.outcomeWays(m, s, cpu, i, probe, o, write, dep);

@@ -6,7 +6,7 @@
 // values (registersAhead.ts); every earlier access must have its address known and its
 // translation made (so none can fault), and none may touch its location.
 
-import { Op, type Ins, type ThreadCode } from './assemble.js';
+import { codeEnd, Op, type Ins, type ThreadCode } from './assemble.js';
 
 /** A store that may go early from some pc, and the accesses between pc and it. */
 export interface EarlyStore {
@@ -27,11 +27,10 @@ function passable(i: Ins): boolean {
 
 /** For each pc, the stores after it that may go before it, with the accesses they pass. */
 export function earlyStores(t: ThreadCode): EarlyStore[][] {
-  const end = (pc: number): number => (t.handler >= 0 && pc < t.handler ? t.handler : t.code.length);
   return t.code.map((_, pc) => {
     const out: EarlyStore[] = [];
     const accesses: number[] = [];
-    for (let j = pc; j < end(pc); j++) {
+    for (let j = pc; j < codeEnd(t, pc); j++) {
       const i = t.code[j]!;
       // Passing only stores and register steps shows nothing new: buffered stores commit in any order.
       const passesLoad = accesses.some((x) => t.code[x]!.op === Op.Ldr);

@@ -6,11 +6,7 @@
 // the driver also stops at the first access (or write) whose address is not known yet,
 // running moves and ALU steps ahead (registersAhead.ts).
 
-import { Op, type Ins, type ThreadCode } from './assemble.js';
-
-function isWrite(i: Ins): boolean {
-  return i.op === Op.Str || i.op === Op.Stxr || i.op === Op.Swp || i.op === Op.Cas || i.op === Op.LdOp;
-}
+import { codeEnd, isWrite, Op, type Ins, type ThreadCode } from './assemble.js';
 
 /** Where the scan stops: context synchronisation, exceptions, and branches (no wrong-path writes). */
 function stops(i: Ins): boolean {
@@ -33,22 +29,17 @@ export interface EarlyWrite {
   fenced: number[];
 }
 
-export function isAccess(i: Ins): boolean {
-  return isWrite(i) || i.op === Op.Ldr || i.op === Op.Ldxr;
-}
-
 /**
  * For each instruction index pc, the later writes that may be translated before pc runs, in
  * program order: up to the first isb, exception or branch. (An update also waits for the
  * addresses of earlier accesses, herd's LB+dmb.sy+addr-po-HUdb: the driver checks that.)
  */
 export function earlyWrites(t: ThreadCode): EarlyWrite[][] {
-  const end = (pc: number): number => (t.handler >= 0 && pc < t.handler ? t.handler : t.code.length);
   return t.code.map((_, pc) => {
     const out: EarlyWrite[] = [];
     const writes: number[] = [];
     let fenced = 0; // writes[0..fenced) have a store-ordering barrier after them
-    for (let j = pc; j < end(pc); j++) {
+    for (let j = pc; j < codeEnd(t, pc); j++) {
       const i = t.code[j]!;
       if (j > pc && isWrite(i)) out.push({ j, fenced: writes.slice(0, fenced) });
       if (stops(i)) break;

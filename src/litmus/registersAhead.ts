@@ -26,11 +26,14 @@ export function written(i: Ins): number[] {
  */
 export class RegistersAhead {
   private readonly vals = new Map<number, { v: bigint; view: number } | undefined>();
+  private now: (r: number) => bigint = () => 0n;
+  private nowView: (r: number) => number = () => 0;
 
-  constructor(private readonly now: (r: number) => bigint, private readonly nowView: (r: number) => number) {}
-
-  reset(): void {
+  /** Start again from the registers as they are now (read through now, nowView). */
+  reset(now: (r: number) => bigint, nowView: (r: number) => number): void {
     this.vals.clear();
+    this.now = now;
+    this.nowView = nowView;
   }
 
   private entry(r: number): { v: bigint; view: number } | undefined {

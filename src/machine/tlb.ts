@@ -42,6 +42,11 @@ const etTuple = new Int32Array(ET_ENTRY);
  */
 export function keepEarly(m: Machine, s: Int32Array, cpu: number, t: number, floor: number): void {
   for (let k = 0; k < TLB_ENTRY; k++) etTuple[k] = s[t + k]!;
+  insertEarly(m, s, cpu, floor);
+}
+
+/** Insert etTuple, with its floor, into cpu's early translations. */
+function insertEarly(m: Machine, s: Int32Array, cpu: number, floor: number): void {
   etTuple[TLB_ENTRY] = floor;
   insertSorted(s, etBase(m, cpu), ET_ENTRY, m.layout.etCap, etTuple, `CPU${cpu}'s early translations`, 'machine.tlbEntries', TLB_ENTRY, true);
 }
@@ -57,8 +62,7 @@ export function keepEarlyFault(m: Machine, s: Int32Array, cpu: number, region: n
   etTuple[T_REGION] = region;
   etTuple[T_VABASE] = vaPage;
   etTuple[T_LEVEL] = -kind;
-  etTuple[TLB_ENTRY] = floor;
-  insertSorted(s, etBase(m, cpu), ET_ENTRY, m.layout.etCap, etTuple, `CPU${cpu}'s early translations`, 'machine.tlbEntries', TLB_ENTRY, true);
+  insertEarly(m, s, cpu, floor);
 }
 
 /** The TLB holds tuple t again: an early translation equal to it adds nothing, so it goes. */

@@ -6,7 +6,7 @@
 // issuer had ordered by a dsb before issuing it.
 
 import { CapacityError } from './errors.js';
-import { Ev } from './events.js';
+import { Ev, FAULT_ACCESS_FLAG, FAULT_TRANSLATION } from './events.js';
 import { C_TLBI_OUT, C_TLBI_OUT_LOCAL, C_VDSB, C_VTLBI, G_TIME, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, TLB_ENTRY, TQ_ENTRY, WC_ENTRY } from './layout.js';
 import type { Machine } from './machine.js';
 import { keepEarly, keepEarlyFault, removeWhere, T_REGION, T_SIZE, T_VABASE, tlbBase, wcBase, W_LEVEL, W_PREFIX, W_REGION } from './tlb.js';
@@ -94,10 +94,12 @@ export function tlbiComplete(m: Machine, s: Int32Array, cpu: number): void {
     if (s[w + P_WACTIVE] !== 0) cutWalk(m, s, w);
     // A fault found before the TLBI then serves, as a removed entry does, only accesses
     // ordered no later than its completion; under ETS2, none.
-    const pr = m.cfg.probes[p]!;
     const early = s[w + P_EARLY]!;
-    if (early === 0 || !keep || !(all || (pr.region === region && vaPage <= pr.vaPage && pr.vaPage < vaPage + pages))) continue;
-    if (!m.cfg.ets2) for (let k = 1; k < 31; k++) if (early & (1 << k)) keepEarlyFault(m, s, cpu, pr.region, pr.vaPage, k, now);
+    if (early === 0 || !keep) continue;
+    const pr = m.cfg.probes[p]!;
+    if (!all && !(pr.region === region && vaPage <= pr.vaPage && pr.vaPage < vaPage + pages)) continue;
+    // The kinds as access.ts reads them: a mask of 1 << kind.
+    if (!m.cfg.ets2) for (let k = FAULT_TRANSLATION; k <= FAULT_ACCESS_FLAG; k++) if (early & (1 << k)) keepEarlyFault(m, s, cpu, pr.region, pr.vaPage, k, now);
     s[w + P_EARLY] = 0;
     s[w + P_EARLY_FLOOR] = 0;
   }
