@@ -85,20 +85,21 @@ static unsigned long root_walk(unsigned long root, unsigned long addr, int want_
 }
 
 /*
- * Whether the tables at copy translate every page of [start, end) like the live linear map
- * (TTBR1's tables): the same leaf at the same level, so the same output address and
- * attributes, except that with mkwrite every leaf is writable, and with mkvalid every
- * invalid but non-empty PTE (debug_pagealloc's unmapped pages) is valid. Table-level
+ * Whether the tables at copy translate every page of [start, end) like the tables at orig
+ * (both roots are physical addresses; swapper_pg_dir is the live linear map): the same
+ * leaf at the same level, so the same output address and attributes, except that with
+ * mkwrite every leaf of the copy is writable, and with mkvalid every invalid but non-empty
+ * PTE of orig (debug_pagealloc's unmapped pages) is valid in the copy. Table-level
  * attributes (APTable, PXNTable, ...) are not compared.
  */
-int same_translation(unsigned long copy, unsigned long start, unsigned long end, int mkwrite, int mkvalid)
+int same_translation(unsigned long orig, unsigned long copy, unsigned long start, unsigned long end, int mkwrite, int mkvalid)
 {
 	unsigned long addr;
 
 	for (addr = start; addr < end; addr += PAGE_SIZE) {
-		unsigned long la = root_walk(swapper_pg_dir, addr, 1);
+		unsigned long la = root_walk(orig, addr, 1);
 		unsigned long lb = root_walk(copy, addr, 1);
-		unsigned long a = root_walk(swapper_pg_dir, addr, 0);
+		unsigned long a = root_walk(orig, addr, 0);
 		unsigned long b = root_walk(copy, addr, 0);
 
 		if (la != lb)
@@ -120,6 +121,20 @@ int same_translation(unsigned long copy, unsigned long start, unsigned long end,
 		}
 		if (a != b)
 			return 0;	/* output address or attributes differ */
+	}
+	return 1;
+}
+
+/* Whether every valid leaf of the tables at root in [start, end) maps a PFN below max_pfn. */
+int pfns_below(unsigned long root, unsigned long start, unsigned long end, unsigned long max_pfn)
+{
+	unsigned long addr;
+
+	for (addr = start; addr < end; addr += PAGE_SIZE) {
+		unsigned long leaf = root_walk(root, addr, 0);
+
+		if (pte_valid(__pte(leaf)) && ((leaf & PTE_ADDR_LOW) >> PAGE_SHIFT) >= max_pfn)
+			return 0;
 	}
 	return 1;
 }

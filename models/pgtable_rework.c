@@ -56,27 +56,51 @@ void switch_ttbr1_safe(unsigned long size)
 }
 
 /*
- * create_mapping() over live tables: the series makes __create_pgd_mapping() BUG() when it
- * would change a live entry's output address ("creating overlapping entries"). Here the
- * entry is changed in place, as the old code did, or with a break first.
+ * create_mapping() of one page over live tables, as arm64 did before the series (v4.4's
+ * alloc_init_pte() and split_pmd(), cut down to one page). Two things the series wants to
+ * BUG() on, as "serious bugs in kernel page table" code:
+ * - a page inside a PMD block: the block is split in place (a new table of pages with the
+ *   least restrictive permissions, installed over the live block, then flush_tlb_all());
+ * - a page already mapped elsewhere: the live entry gets a new output address (an
+ *   overlapping entry).
+ * Either way the old and new TLB entries may both be live. break_first does
+ * break-before-make instead: the live entry is made invalid and flushed first.
  */
-void remap_live_page(unsigned long addr, phys_addr_t pa)
+static void split_pmd(pmd_t *pmdp, pte_t *ptep)
 {
-	pmd_t *pmdp = pmd_offset(pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr), addr);
-	pte_t *ptep = pte_offset_kernel(pmdp, addr);
+	unsigned long pfn = pmd_pfn(READ_ONCE(*pmdp));
+	int i;
 
-	__set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		set_pte(ptep + i, pfn_pte(pfn + i, PAGE_KERNEL_EXEC));
 }
 
-void remap_live_page_bbm(unsigned long addr, phys_addr_t pa)
+void create_mapping_page(unsigned long addr, phys_addr_t pa, int break_first)
 {
 	pmd_t *pmdp = pmd_offset(pud_offset(p4d_offset(pgd_offset_k(addr), addr), addr), addr);
-	pte_t *ptep = pte_offset_kernel(pmdp, addr);
+	pmd_t pmd = READ_ONCE(*pmdp);
+	pte_t *ptep;
 
-	__set_pte(ptep, __pte(0));
+	if (pmd_none(pmd) || pmd_sect(pmd)) {
+		phys_addr_t pte_phys = pagetable_alloc(GFP_PGTABLE_KERNEL, 0);
+
+		if (pmd_sect(pmd))
+			split_pmd(pmdp, (pte_t *)phys_to_virt(pte_phys));
+		if (break_first && pmd_sect(pmd)) {	/* break-before-make: invalid, flush, then the table */
+			pmd_clear(pmdp);
+			flush_tlb_kernel_range(addr & PMD_MASK, (addr & PMD_MASK) + PMD_SIZE);
+		}
+		__pmd_populate(pmdp, pte_phys, PMD_TYPE_TABLE);
+		flush_tlb_all();
+	}
+	ptep = pte_offset_kernel(pmdp, addr);
+	if (break_first && pte_valid(READ_ONCE(*ptep))) {
+		pte_clear(&init_mm, addr, ptep);
+		flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
+	}
+	set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
 	dsb(ishst);
-	flush_tlb_kernel_range(addr, addr + PAGE_SIZE);
-	__set_pte(ptep, pfn_pte(pa >> PAGE_SHIFT, PAGE_KERNEL));
+	isb();
 }
 
 /*

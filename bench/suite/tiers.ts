@@ -56,12 +56,12 @@ export const TIERS: Record<TierName, Tier> = {
     speedup: { ...BASE, walks: 3 }, spinRepeats: 1, micro: false, litmus: false,
   },
   quick: {
-    name: 'quick', flagship: FLAGSHIP, repeats: 3, fuzzSeeds: 5, fuzzBudget: 2000, fuzzRateRuns: 300,
+    name: 'quick', flagship: FLAGSHIP, repeats: 3, fuzzSeeds: 20, fuzzBudget: 2000, fuzzRateRuns: 300,
     scaling: star([2, 3, 4], [4, 8, 16], [1, 2, 3]), scalingUnreduced: false,
     speedup: 'scenarios/split-mutex-sc.yaml', spinRepeats: 3, micro: true, litmus: false,
   },
   full: {
-    name: 'full', flagship: FLAGSHIP, repeats: 5, fuzzSeeds: 20, fuzzBudget: 2000, fuzzRateRuns: 1000,
+    name: 'full', flagship: FLAGSHIP, repeats: 5, fuzzSeeds: 20, fuzzBudget: 40_000, fuzzRateRuns: 1000,
     scaling: star([2, 3, 4], [4, 8, 16], [1, 2, 3, 4]), scalingUnreduced: true,
     speedup: 'scenarios/split-mutex-sc.yaml', spinRepeats: 5, micro: true, litmus: true,
   },

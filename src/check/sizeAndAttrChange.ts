@@ -1,7 +1,8 @@
 // x86: Intel's TLB application note ("TLBs, Paging-Structure Caches, and Their
-// Invalidation", and the SDM's 4.10.2.3 on page-size changes): "Software should not write
-// to a paging-structure entry in a way that would change, for any linear address, both the
-// page size and either the page frame or attributes." On each commit to a live entry,
+// Invalidation", and the SDM's "Recommended Invalidation", 4.10.4.2, 4.10.3.2 in rev. 032):
+// "Software ... should not write to a paging-structure entry in a way that would change, for
+// any linear address, both the page size and either the page frame, access rights, or other
+// attributes." On each commit to a live entry,
 // compare every probe VA's translation under the newest writes just before and just after.
 
 import { A_AF, A_DBM } from '../arch/attrs.js';

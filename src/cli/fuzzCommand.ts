@@ -29,6 +29,8 @@ export interface FuzzArgs extends Overrides {
   reduction: boolean;
   workers: number;
   out?: string;
+  /** fast-check: the counterexample path of an earlier campaign (its trace's fcPath) to replay. */
+  fcPath?: string;
 }
 
 export async function runFuzz(a: FuzzArgs): Promise<number> {
@@ -36,8 +38,10 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
   const progress = fuzzProgressLine(true);
   if (a.keepGoing && a.strategy === 'fast-check')
     throw new InputError('ptmc: --keep-going: not with --strategy fast-check (fast-check stops at its first failure)');
+  if (a.fcPath !== undefined && a.strategy !== 'fast-check') throw new InputError('ptmc: --fc-path: only with --strategy fast-check');
+  if (a.fcPath !== undefined && !/^\d+(:\d+)*$/.test(a.fcPath)) throw new InputError(`ptmc: --fc-path: '${a.fcPath}' is not a fast-check path (numbers separated by ':')`);
   const common = {
-    seed: a.seed, runs: a.runs, shouldStop: wasInterrupted, keepGoing: a.keepGoing,
+    seed: a.seed, runs: a.runs, shouldStop: wasInterrupted, keepGoing: a.keepGoing, ...(a.fcPath !== undefined ? { fcPath: a.fcPath } : {}),
     ...(a.time !== undefined ? { timeoutMs: a.time * 1000 } : {}),
     ...(a.maxSteps !== undefined ? { maxSteps: a.maxSteps } : {}),
     ...(progress ? { onProgress: (p: FuzzProgress) => progress.update(p) } : {}),
@@ -66,12 +70,14 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
     const steps = a.shrink ? shrink(l.session, k.path, k.violation.kind) : k.path;
     const trace = makeTrace(l, k.violation, steps, a, a.seed, {
       strategy: a.strategy, ...(a.strategy === 'pct' ? { depth: a.depth } : {}), ...(a.strategy === 'random' && !a.reduction ? { reduction: false } : {}), run: k.run, foundSteps: k.path.length, shrunk: a.shrink,
+      ...(r.fcPath !== undefined ? { fcSeed: a.seed | 0, fcPath: r.fcPath } : {}),
     });
     const tracePath = n === 0 ? base : base.replace(/(\.trace)?\.json$/, `.${k.violation.kind}.trace.json`);
     writeWhole(tracePath, JSON.stringify(trace, null, 1) + '\n');
     if (n === 0) {
       lines.push(`VIOLATION: ${k.violation.kind} (run ${k.run} of seed ${a.seed})`, '', `  ${k.violation.message}`, '', figures);
       if (a.keepGoing) lines.push(`  kinds found: ${kinds.map((x) => `${x.violation.kind} (run ${x.run})`).join(', ')}`);
+      if (r.cutoff) lines.push(`  cut off at ${r.cutoff} after ${r.runs} of ${a.runs} runs: other kinds may remain`);
     }
     lines.push(
       `  ${k.violation.kind}: schedule of ${k.path.length} steps${a.shrink ? `, shrunk to ${steps.length} (1-minimal: removing any step loses the violation or is impossible)` : ''}; trace written to ${tracePath}`,

@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('check <scenario>', 'explore every interleaving of a scenario', (y) => y
       .positional('scenario', { type: 'string', demandOption: true, describe: 'a scenarios/*.yaml file' })
       .option('memory-model', { choices: ['relaxed', 'sc', 'tso'] as const, describe: 'override the scenario\'s memory model' })
-      .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
+      .option('bbm', { type: 'string', choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
       .option('max-states', { type: 'number', describe: 'stop after this many states (verdict: incomplete)' })
       .option('timeout', { type: 'number', describe: 'stop after this many seconds (verdict: incomplete)' })
@@ -88,15 +88,16 @@ export async function main(argv: string[]): Promise<number> {
       .option('reduction', { type: 'boolean', default: true, describe: 'random: take steps that commute with all others alone (--no-reduction: choose among all enabled actions)' })
       .option('workers', { type: 'number', describe: 'worker threads (default: one per core; fast-check runs on one)' })
       .option('memory-model', { choices: ['relaxed', 'sc', 'tso'] as const, describe: 'override the scenario\'s memory model' })
-      .option('bbm', { choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
+      .option('bbm', { type: 'string', choices: ['0', '2', '2-noabort'] as const, describe: 'override the machine\'s BBM level' })
       .option('walks', { type: 'string', describe: "walks per walker per VA (a model parameter), or 'unbounded'" })
+      .option('fc-path', { type: 'string', describe: 'fast-check: replay the run of this counterexample path (a trace\'s options.fcPath) with --seed' })
       .option('out', { type: 'string', describe: 'where to write the trace (default results/<scenario>.fuzz.trace.json)' }),
     (a) => run(() => runFuzz({
       scenario: a.scenario, strategy: a.strategy, depth: positiveInt(a.depth, '--depth', 1), seed: positiveInt(a.seed, '--seed', 0), runs: runsOption(a.runs),
       shrink: a.shrink, keepGoing: a.keepGoing, reduction: a.reduction, workers: workersOption(a.workers), ...(a.time !== undefined ? { time: positiveNumber(a.time, '--time') } : {}),
       ...(a.maxSteps !== undefined ? { maxSteps: positiveInt(a.maxSteps, '--max-steps', 1) } : {}),
       ...(a.memoryModel ? { memoryModel: a.memoryModel } : {}), ...(a.bbm ? { bbm: a.bbm } : {}),
-      ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.out ? { out: a.out } : {}),
+      ...(a.walks !== undefined ? { walks: walksOption(a.walks) } : {}), ...(a.out ? { out: a.out } : {}), ...(a.fcPath !== undefined ? { fcPath: a.fcPath } : {}),
     })))
     .command('shrink <trace>', 'shrink a trace to a 1-minimal schedule that still shows its violation', (y) => y
       .positional('trace', { type: 'string', demandOption: true })

@@ -8,16 +8,17 @@ export interface ProgressLine {
   stop(): void;
 }
 
-function bar(format: string): SingleBar {
+/** A bar whose first frame shows `initial` (an empty payload would print the raw template). */
+function bar(format: string, initial: Record<string, string | number>): SingleBar {
   const b = new SingleBar({ stream: process.stderr, format, hideCursor: true, clearOnComplete: true, fps: 5 });
-  b.start(1, 0, {});
+  b.start(1, 0, initial);
   return b;
 }
 
 /** The fuzzer's line: runs, runs/s, steps/s, the shortest failing schedule so far, elapsed. */
 export function fuzzProgressLine(enabled: boolean): { update(p: { runs: number; steps: number; elapsedMs: number; best: number }): void; stop(): void } | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
-  const b = bar('  {runs} runs | {rate} runs/s | {steps} steps/s | best {best} | {secs} s');
+  const b = bar('  {runs} runs | {rate} runs/s | {steps} steps/s | best {best} | {secs} s', { runs: 0, rate: 0, steps: 0, best: '-', secs: '0.0' });
   return {
     update: (p) => b.update(0, {
       runs: p.runs.toLocaleString('en-US'),
@@ -32,21 +33,14 @@ export function fuzzProgressLine(enabled: boolean): { update(p: { runs: number; 
 
 export function progressLine(enabled: boolean): ProgressLine | undefined {
   if (!enabled || !process.stderr.isTTY) return undefined;
-  const bar = new SingleBar({
-    stream: process.stderr,
-    format: '  {states} states | {rate} states/s | depth {depth} | {secs} s',
-    hideCursor: true,
-    clearOnComplete: true,
-    fps: 5,
-  });
-  bar.start(1, 0, { states: 0, rate: 0, depth: 0, secs: '0.0' });
+  const b = bar('  {states} states | {rate} states/s | depth {depth} | {secs} s', { states: 0, rate: 0, depth: 0, secs: '0.0' });
   return {
-    update: (p) => bar.update(0, {
+    update: (p) => b.update(0, {
       states: p.states.toLocaleString('en-US'),
       rate: Math.round(p.states / Math.max(1, p.elapsedMs) * 1000).toLocaleString('en-US'),
       depth: p.depth,
       secs: (p.elapsedMs / 1000).toFixed(1),
     }),
-    stop: () => bar.stop(),
+    stop: () => b.stop(),
   };
 }

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { SEMANTICS_VERSION } from '../machine/index.js';
-import { staleness, type Trace } from '../trace/trace.js';
+import { staleness, traceScenarioPath, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
 import { EXIT } from './exitCodes.js';
 import { InputError, load, replaySteps } from './run.js';
@@ -24,7 +24,7 @@ export function readTrace(path: string, verb = 'replay'): Trace {
 
 export function runReplay(path: string): number {
   const t = readTrace(path);
-  const l = load(t.scenario, t.options as never);
+  const l = load(traceScenarioPath(t), t.options as never);
   const found = replaySteps(l, t.steps); // checks every step is possible before anything is printed
   process.stdout.write(renderRun(l.session, t.steps).join('\n') + '\n');
   const same = found.find((v) => v.kind === t.violation.kind);

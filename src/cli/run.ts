@@ -1,7 +1,7 @@
 // Loading and checking a scenario, shared by check, test and replay: input errors become
 // one-line messages (exit 2), the search result becomes a verdict.
 
-import { relative } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { ConfigError } from '../arch/configError.js';
 import type { Violation } from '../check/property.js';
 import { emptyResult } from '../explore/dfs.js';
@@ -15,7 +15,7 @@ import { CapacityError } from '../machine/errors.js';
 import { SEMANTICS_VERSION } from '../machine/index.js';
 import { buildScenario, type BuiltScenario, type Overrides } from '../scenario/build.js';
 import { loadScenarioText, parseScenario, placeFieldError, ScenarioError } from '../scenario/load.js';
-import { fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
+import { fieldHashes, fileHashes, TRACE_FORMAT, type Trace } from '../trace/trace.js';
 import { renderRun } from '../trace/render.js';
 import { DEFAULT_RESOURCES, type Resources } from './resources.js';
 import { parseSize } from '../scenario/size.js';
@@ -109,7 +109,8 @@ export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Ove
     format: TRACE_FORMAT,
     semanticsVersion: SEMANTICS_VERSION,
     scenario: relative(process.cwd(), l.path),
-    hashes: fileHashes([l.path, ...l.built.modelFiles]),
+    hashes: fileHashes([resolve(l.path), ...l.built.modelFiles.map((f) => resolve(f))]),
+    scenarioFields: fieldHashes(l.path),
     options: { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}), ...how },
     seed,
     violation: { kind: v.kind, message: v.message },

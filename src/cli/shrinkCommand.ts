@@ -4,12 +4,13 @@
 import { shrink } from '../explore/shrink.js';
 import { EXIT } from './exitCodes.js';
 import { writeWhole } from './output.js';
+import { traceScenarioPath } from '../trace/trace.js';
 import { readTrace } from './replayCommand.js';
 import { InputError, load, makeTrace, replaySteps } from './run.js';
 
 export function runShrink(path: string, out?: string): number {
   const t = readTrace(path, 'shrink');
-  const l = load(t.scenario, t.options as never);
+  const l = load(traceScenarioPath(t), t.options as never);
   const found = replaySteps(l, t.steps);
   const v = found.find((x) => x.kind === t.violation.kind);
   if (!v) throw new InputError(`${path}: the trace does not show its ${t.violation.kind} violation any more; nothing to shrink`);

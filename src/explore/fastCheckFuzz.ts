@@ -1,7 +1,8 @@
 // Fuzzing as a fast-check property: the input is the choice list (element j picks among
 // the actions enabled at step j, modulo their number; past its end the first is taken), the
 // property fails when the run shows a violation. fast-check's shrinking then finds a short
-// failing choice list, and its seed and path replay the run. Run i is fast-check's run i
+// failing choice list; its seed and counterexample path (kept in the trace's options as
+// fcSeed and fcPath) make fast-check replay that run. Run i is fast-check's run i
 // under the given seed; a trace's run is the first failing one, and its schedule is what
 // fast-check shrank that run to (then ptmc shrinks it further).
 
@@ -23,10 +24,11 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
   let firstFailure: FuzzResult['firstFailure']; // set once: the campaign has failed
   let played = 0;
   let stopped = false;
+  let best = 0; // the shortest failing run so far, fast-check's shrinking runs included
   let last = performance.now();
   const out = await fc.check(fc.asyncProperty(fc.array(fc.nat({ max: 0xffff }), { maxLength: length, size: 'max' }), async (choices) => {
     if (performance.now() - last > 50) {
-      o.onProgress?.({ runs: played, steps, elapsedMs: performance.now() - t0, best: 0 });
+      o.onProgress?.({ runs: played, steps, elapsedMs: performance.now() - t0, best });
       await new Promise((resolve) => setImmediate(resolve)); // let Ctrl-C be heard
       last = performance.now();
     }
@@ -40,20 +42,23 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
       steps += r.path.length;
       if (r.abandoned) abandoned++;
     }
+    if (r.violation !== undefined && (best === 0 || r.path.length < best)) best = r.path.length;
     if (r.violation !== undefined && !firstFailure) {
       firstFailure = { kind: r.violation.kind, elapsedMs: performance.now() - t0 };
     }
-    return r.violation === undefined;
+    return o.passAll === true || r.violation === undefined;
   }), {
-    seed: o.seed | 0, numRuns: o.runs,
+    seed: o.seed | 0, numRuns: o.runs, ...(o.fcPath !== undefined ? { path: o.fcPath } : {}),
     ...(o.timeoutMs !== undefined ? { interruptAfterTimeLimit: o.timeoutMs, markInterruptAsFailure: false } : {}),
   });
   const runs = stopped ? played : out.numRuns;
   const res: FuzzResult = { verdict: 'clean', runs, steps, abandoned, elapsedMs: 0, kinds: new Map() };
   if (out.failed && out.counterexample) {
     const r = play(out.counterexample[0]);
-    Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: out.numRuns - 1 });
-    res.kinds.set(r.violation!.kind, { run: out.numRuns - 1, violation: r.violation!, path: r.path });
+    // Replaying a path, fast-check counts only the runs it replays: the run is the path's first number.
+    const run = o.fcPath !== undefined ? Number(o.fcPath.split(':')[0]) : out.numRuns - 1;
+    Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run, fcPath: out.counterexamplePath ?? '' });
+    res.kinds.set(r.violation!.kind, { run, violation: r.violation!, path: r.path });
   } else if (stopped) {
     res.verdict = 'incomplete';
     res.cutoff = INTERRUPTED;

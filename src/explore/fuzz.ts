@@ -23,6 +23,10 @@ export interface FuzzOptions {
   keepGoing?: boolean;
   shouldStop?: () => boolean;
   onProgress?: (p: FuzzProgress) => void;
+  /** fast-check: replay the run this counterexample path names (a trace's fcPath) instead of searching. */
+  fcPath?: string;
+  /** fast-check: the property never fails, so every run is made (the bench times fast-check's runs this way). */
+  passAll?: boolean;
 }
 
 export interface FuzzProgress {
@@ -43,12 +47,14 @@ export interface FuzzResult {
   path?: Step[];
   /** The failing run's number (the lowest). */
   run?: number;
-  /** With keepGoing: the first failing run of each kind. */
-  kinds: Map<string, { run: number; violation: Violation; path: Step[] }>;
+  /** With keepGoing: the first failing run of each kind (elapsedMs: when it ended, one thread only). */
+  kinds: Map<string, { run: number; violation: Violation; path: Step[]; elapsedMs?: number }>;
   cutoff?: string;
   elapsedMs: number;
   /** fast-check: when its first failing run ended (before shrinking), and that run's kind. */
   firstFailure?: { kind: string; elapsedMs: number };
+  /** fast-check: the counterexample path that, with the seed, replays the shrunk run in fast-check. */
+  fcPath?: string;
 }
 
 const list = new ActionList();
@@ -139,9 +145,16 @@ export const RANDOM: Strategy = { name: 'random', reduced: true, chooser: (_s, r
 /** Uniform random choice among all enabled actions (`fuzz --no-reduction`). */
 export const UNREDUCED_RANDOM: Strategy = { name: 'random', chooser: RANDOM.chooser };
 
-/** How long a run is: one random run seeded from the campaign seed alone (PCT's k, fast-check's list length). */
-export function calibrationLength(session: Session, seed: number, maxSteps: number): number {
-  return runWith(session, UNREDUCED_RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff))), maxSteps).path.length;
+/**
+ * How long a run is: the longest of `runs` random runs made before run 0, seeded from the
+ * campaign seed alone (PCT's k, fast-check's list length). Not the campaign's own runs: in
+ * a parallel campaign which of those have ended depends on timing.
+ */
+export function calibrationLength(session: Session, seed: number, maxSteps: number, runs = 1): number {
+  let longest = 0;
+  for (let j = 0; j < runs; j++)
+    longest = Math.max(longest, runWith(session, UNREDUCED_RANDOM.chooser(session, new Rng(runSeed(seed, 0xffffffff - j))), maxSteps).path.length);
+  return longest;
 }
 
 /** Run the campaign, giving the event loop a turn now and then (Ctrl-C). */
@@ -173,7 +186,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
     if (r.abandoned) res.abandoned++;
     if (r.violation) {
       if (best === 0 || r.path.length < best) best = r.path.length;
-      if (!res.kinds.has(r.violation.kind)) res.kinds.set(r.violation.kind, { run: i, violation: r.violation, path: r.path });
+      if (!res.kinds.has(r.violation.kind)) res.kinds.set(r.violation.kind, { run: i, violation: r.violation, path: r.path, elapsedMs: performance.now() - t0 });
       if (res.verdict !== 'violation') Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: i });
       if (!o.keepGoing) break;
     }

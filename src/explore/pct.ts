@@ -4,18 +4,22 @@
 // depth d shows with probability at least 1/(n k^(d-1)) per run. Actors here are each
 // CPU's program, each CPU's store buffer, each CPU's TLBI queue and each walker; among one
 // actor's actions (which write a load reads, which store commits) the choice is random.
-// k, the run length, is estimated once per campaign from a calibration run.
+// k, the run length, is estimated once per campaign: the longest of PCT_CALIBRATION_RUNS
+// random runs made before run 0 (the paper takes k from earlier runs).
 
 import type { ActionList } from '../machine/transitions.js';
 import { actorOf } from './choicePath.js';
 import { calibrationLength, type Strategy } from './fuzz.js';
+
+/** Runs before run 0 whose longest length is PCT's k. */
+export const PCT_CALIBRATION_RUNS = 8;
 
 export function pct(depth: number): Strategy {
   let steps = 100;
   return {
     name: 'pct',
     prepare(session, seed, maxSteps) {
-      steps = Math.max(1, calibrationLength(session, seed, maxSteps));
+      steps = Math.max(1, calibrationLength(session, seed, maxSteps, PCT_CALIBRATION_RUNS));
     },
     chooser(_session, rng) {
       const prio = new Map<number, number>();

@@ -7,14 +7,20 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { load } from '../../src/cli/run.js';
+import { playSchedule } from '../../src/explore/schedule.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const tmp = mkdtempSync(join(tmpdir(), 'ptmc-cli-'));
 
-function ptmc(...args: string[]): { code: number; out: string; err: string } {
+function ptmcIn(cwd: string, ...args: string[]): { code: number; out: string; err: string } {
   if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('dist/ is missing: run npm run build (npm install does it)');
-  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), ...args], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(root, 'bin/ptmc.js'), ...args], { cwd, encoding: 'utf8' });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+function ptmc(...args: string[]): { code: number; out: string; err: string } {
+  return ptmcIn(root, ...args);
 }
 
 function scenario(name: string, text: string): string {
@@ -61,6 +67,28 @@ describe('ptmc check and replay', () => {
     const r = ptmc('replay', stale);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/has changed since the trace was made/);
+  });
+
+  it('replays from another directory, and a stale trace names the scenario fields that changed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ptmc-cwd-'));
+    const text = readFileSync(join(root, 'scenarios/split-lockless-plain.yaml'), 'utf8').replace('../models/', `${root}models/`);
+    writeFileSync(join(dir, 'plain.yaml'), text);
+    expect(ptmcIn(dir, 'check', 'plain.yaml', '--out', 't.json').code).toBe(1);
+    const elsewhere = ptmcIn(tmpdir(), 'replay', join(dir, 't.json'));
+    expect(elsewhere.out).toContain('reproduced: leak');
+    writeFileSync(join(dir, 'plain.yaml'), text.replace('set_memory_ro(0x1000, 1);', 'set_memory_ro(0x1000, 2);') + '# a comment\n');
+    const r = ptmcIn(dir, 'replay', 't.json');
+    expect(r.code).toBe(2);
+    expect(r.err.trim()).toMatch(/plain\.yaml has changed since the trace was made \(changed: cpus\)$/);
+  });
+
+  it('--bbm 0 overrides the scenario (a number on the command line is read as the level)', () => {
+    const r = ptmc('check', 'scenarios/rework-remap-live-bbm.yaml', '--bbm', '0');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/BBM level 0,/);
+    const out = join(tmp, 'bbm0.fuzz.json');
+    expect(ptmc('fuzz', 'scenarios/rework-split-live-section.yaml', '--bbm', '0', '--runs', '50', '--out', out).code).toBe(1);
+    expect(JSON.parse(readFileSync(out, 'utf8')).options.bbm).toBe('0');
   });
 
   it('refuses a trace with an impossible step (exit 2)', () => {
@@ -228,6 +256,23 @@ describe('ptmc fuzz and ptmc shrink', () => {
     expect(ptmc('replay', a).out).toContain('reproduced: leak');
   });
 
+  it('pct and fast-check traces are byte-identical for one seed; fast-check\'s seed + path replays its run', () => {
+    for (const strategy of ['pct', 'fast-check']) {
+      const [a, b] = [join(tmp, `${strategy}-a.json`), join(tmp, `${strategy}-b.json`)];
+      const args = ['fuzz', 'scenarios/split-lazy-nodsb.yaml', '--strategy', strategy, '--seed', '5', '--runs', '1000'];
+      expect(ptmc(...args, '--out', a).code).toBe(1);
+      expect(ptmc(...args, '--out', b, ...(strategy === 'pct' ? ['--workers', '2'] : [])).code).toBe(1);
+      expect(readFileSync(b, 'utf8'), strategy).toBe(readFileSync(a, 'utf8'));
+    }
+    const first = join(tmp, 'fast-check-a.json');
+    const { fcSeed, fcPath } = JSON.parse(readFileSync(first, 'utf8')).options as { fcSeed: number; fcPath: string };
+    expect(fcPath).toMatch(/^\d+(:\d+)*$/);
+    const again = join(tmp, 'fast-check-path.json');
+    const r = ptmc('fuzz', 'scenarios/split-lazy-nodsb.yaml', '--strategy', 'fast-check', '--seed', String(fcSeed), '--runs', '1000', '--fc-path', fcPath, '--out', again);
+    expect(r.code).toBe(1);
+    expect(readFileSync(again, 'utf8')).toBe(readFileSync(first, 'utf8'));
+  });
+
   it('a clean campaign says it proves nothing (exit 0); one cut short by --time exits 4', () => {
     const clean = ptmc('fuzz', 'scenarios/init-code-write.yaml', '--runs', '20');
     expect(clean.code).toBe(0);
@@ -247,6 +292,13 @@ describe('ptmc fuzz and ptmc shrink', () => {
     const after = JSON.parse(readFileSync(out, 'utf8')).steps.length;
     expect(after).toBeLessThan(before);
     expect(ptmc('replay', out).out).toContain('reproduced: bbm');
+    // 1-minimal: without any one of its steps the schedule is impossible or shows no bbm.
+    const steps = JSON.parse(readFileSync(out, 'utf8')).steps as Parameters<typeof playSchedule>[1];
+    const l = load(join(root, 'scenarios/split-bbm0-forced.yaml'));
+    for (let i = 0; i < steps.length; i++) {
+      const p = playSchedule(l.session, [...steps.slice(0, i), ...steps.slice(i + 1)]);
+      expect(p.impossibleAt >= 0 || !p.violations.some((v) => v.kind === 'bbm'), `without step ${i + 1}`).toBe(true);
+    }
   });
 
   it('--keep-going collects a trace per violation kind, each of which replays', () => {
