@@ -6,9 +6,10 @@
  * FEAT_BBM); the series' sequence goes through the reserved TTBR1 and a local TLB
  * invalidate first (cpu_replace_ttbr1, from idmap_cpu_replace_ttbr1).
  *
- * Not kernel code: written for ptmc after the series' description, over the prelude's
- * helpers. The tables are built by physical address (the series' FIX_* mappings are not
- * modelled: model code reads and writes tables untranslated).
+ * Written for ptmc after the series' description, over the prelude's helpers;
+ * split_pmd() and create_mapping_page() follow v4.4's arch/arm64/mm/mmu.c (GPL-2.0), cut
+ * down to one page. The tables are built by physical address (the series' FIX_* mappings
+ * are not modelled: model code reads and writes tables untranslated).
  */
 
 /* New tables mapping [0, size) VA == PA with pages; returns the new root's physical address. */

@@ -70,7 +70,7 @@ export async function runFuzz(a: FuzzArgs): Promise<number> {
     const steps = a.shrink ? shrink(l.session, k.path, k.violation.kind) : k.path;
     const trace = makeTrace(l, k.violation, steps, a, a.seed, {
       strategy: a.strategy, ...(a.strategy === 'pct' ? { depth: a.depth } : {}), ...(a.strategy === 'random' && !a.reduction ? { reduction: false } : {}), run: k.run, foundSteps: k.path.length, shrunk: a.shrink,
-      ...(r.fcPath !== undefined ? { fcSeed: a.seed | 0, fcPath: r.fcPath } : {}),
+      ...(r.fcPath !== undefined ? { fcPath: r.fcPath } : {}), ...(a.maxSteps !== undefined ? { maxSteps: a.maxSteps } : {}),
     });
     const tracePath = n === 0 ? base : base.replace(/(\.trace)?\.json$/, `.${k.violation.kind}.trace.json`);
     writeWhole(tracePath, JSON.stringify(trace, null, 1) + '\n');

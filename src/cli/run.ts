@@ -105,12 +105,13 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
 
 /** A trace of steps; `how` says where it came from (a fuzz strategy and run, a shrink). */
 export function makeTrace(l: Loaded, v: Violation, steps: Trace['steps'], o: Overrides, seed = 0, how: Record<string, unknown> = {}): Trace {
+  const fields = fieldHashes(l.path);
   return {
     format: TRACE_FORMAT,
     semanticsVersion: SEMANTICS_VERSION,
     scenario: relative(process.cwd(), l.path),
     hashes: fileHashes([resolve(l.path), ...l.built.modelFiles.map((f) => resolve(f))]),
-    scenarioFields: fieldHashes(l.path),
+    ...(fields ? { scenarioFields: fields } : {}),
     options: { ...(o.memoryModel ? { memoryModel: o.memoryModel } : {}), ...(o.bbm ? { bbm: o.bbm } : {}), ...(o.walks !== undefined ? { walks: o.walks } : {}), ...how },
     seed,
     violation: { kind: v.kind, message: v.message },

@@ -1,8 +1,8 @@
 // Fuzzing as a fast-check property: the input is the choice list (element j picks among
 // the actions enabled at step j, modulo their number; past its end the first is taken), the
 // property fails when the run shows a violation. fast-check's shrinking then finds a short
-// failing choice list; its seed and counterexample path (kept in the trace's options as
-// fcSeed and fcPath) make fast-check replay that run. Run i is fast-check's run i
+// failing choice list; its seed and counterexample path (the trace's seed and
+// options.fcPath) make fast-check replay that run. Run i is fast-check's run i
 // under the given seed; a trace's run is the first failing one, and its schedule is what
 // fast-check shrank that run to (then ptmc shrinks it further).
 
@@ -37,7 +37,7 @@ export async function fastCheckCampaign(session: Session, o: FuzzOptions): Promi
       return true; // the remaining runs pass at once; the verdict says interrupted
     }
     const r = play(choices);
-    if (!firstFailure) {
+    if (!firstFailure || o.passAll) {
       played++;
       steps += r.path.length;
       if (r.abandoned) abandoned++;

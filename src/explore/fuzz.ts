@@ -27,6 +27,8 @@ export interface FuzzOptions {
   fcPath?: string;
   /** fast-check: the property never fails, so every run is made (the bench times fast-check's runs this way). */
   passAll?: boolean;
+  /** With keepGoing: stop once a run shows this kind (the bench's runs to the first violation of a kind). */
+  stopAtKind?: string;
 }
 
 export interface FuzzProgress {
@@ -188,7 +190,7 @@ export async function fuzz(session: Session, o: FuzzOptions): Promise<FuzzResult
       if (best === 0 || r.path.length < best) best = r.path.length;
       if (!res.kinds.has(r.violation.kind)) res.kinds.set(r.violation.kind, { run: i, violation: r.violation, path: r.path, elapsedMs: performance.now() - t0 });
       if (res.verdict !== 'violation') Object.assign(res, { verdict: 'violation', violation: r.violation, path: r.path, run: i });
-      if (!o.keepGoing) break;
+      if (!o.keepGoing || res.kinds.has(o.stopAtKind ?? '')) break;
     }
   }
   res.elapsedMs = performance.now() - t0;

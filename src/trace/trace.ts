@@ -38,21 +38,23 @@ export function fileHashes(paths: readonly string[]): Record<string, string> {
   return out;
 }
 
-/** sha256 of each top-level field of a YAML scenario (empty if it does not parse). */
-export function fieldHashes(path: string): Record<string, string> {
-  const out: Record<string, string> = {};
+/** sha256 of each top-level field of a YAML scenario; undefined if it is not a YAML mapping. */
+export function fieldHashes(path: string): Record<string, string> | undefined {
+  let doc: unknown;
   try {
-    const doc: unknown = parse(readFileSync(path, 'utf8'));
-    if (doc && typeof doc === 'object')
-      for (const [k, v] of Object.entries(doc)) out[k] = createHash('sha256').update(JSON.stringify(v) ?? 'undefined').digest('hex');
+    doc = parse(readFileSync(path, 'utf8'));
   } catch {
-    // a scenario that no longer parses: its file hash already says it changed
+    return undefined;
   }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(doc)) out[k] = createHash('sha256').update(JSON.stringify(v) ?? 'undefined').digest('hex');
   return out;
 }
 
 /** Which scenario fields differ between two fieldHashes results, in words. */
-function fieldChanges(then: Record<string, string>, now: Record<string, string>): string {
+function fieldChanges(then: Record<string, string>, now: Record<string, string> | undefined): string {
+  if (now === undefined) return ' (it no longer parses as a scenario)';
   const changed = Object.keys(then).filter((k) => k in now && now[k] !== then[k]);
   const removed = Object.keys(then).filter((k) => !(k in now));
   const added = Object.keys(now).filter((k) => !(k in then));

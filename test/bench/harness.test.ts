@@ -35,6 +35,9 @@ describe('npm run bench harness (tier tiny)', () => {
       expect(f.fuzz.map((z) => z.strategy)).toEqual(['random', 'pct', 'fast-check']);
       // Every strategy has a rate, fast-check too (timed with a property that passes every run).
       for (const z of f.fuzz) expect(count(z.runsPerSecond) && count(z.stepsPerSecond)).toBe(true);
+      // Steps per run are of one order for every strategy: fast-check's steps are counted over all its runs.
+      const perRun = (z: (typeof f.fuzz)[number]) => z.stepsPerSecond / z.runsPerSecond;
+      for (const z of f.fuzz) expect(perRun(z), `${f.scenario} ${z.strategy}`).toBeGreaterThan(perRun(f.fuzz[0]!) / 10);
     }
     const bbm = b.flagship[0]!;
     // The exhaustive time to a counterexample is the buggy scenario's check; a verified one has none.

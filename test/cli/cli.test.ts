@@ -80,6 +80,8 @@ describe('ptmc check and replay', () => {
     const r = ptmcIn(dir, 'replay', 't.json');
     expect(r.code).toBe(2);
     expect(r.err.trim()).toMatch(/plain\.yaml has changed since the trace was made \(changed: cpus\)$/);
+    writeFileSync(join(dir, 'plain.yaml'), 'cpus: [\n');
+    expect(ptmcIn(dir, 'replay', 't.json').err.trim()).toMatch(/plain\.yaml has changed since the trace was made \(it no longer parses as a scenario\)$/);
   });
 
   it('--bbm 0 overrides the scenario (a number on the command line is read as the level)', () => {
@@ -264,13 +266,17 @@ describe('ptmc fuzz and ptmc shrink', () => {
       expect(ptmc(...args, '--out', b, ...(strategy === 'pct' ? ['--workers', '2'] : [])).code).toBe(1);
       expect(readFileSync(b, 'utf8'), strategy).toBe(readFileSync(a, 'utf8'));
     }
-    const first = join(tmp, 'fast-check-a.json');
-    const { fcSeed, fcPath } = JSON.parse(readFileSync(first, 'utf8')).options as { fcSeed: number; fcPath: string };
-    expect(fcPath).toMatch(/^\d+(:\d+)*$/);
+    // Seed 1 first fails at a late run: with its path, one run replays it; without, one run is clean.
+    const first = join(tmp, 'fast-check-seed1.json');
+    const args = ['fuzz', 'scenarios/split-lazy-nodsb.yaml', '--strategy', 'fast-check', '--seed', '1'];
+    expect(ptmc(...args, '--runs', '1000', '--out', first).code).toBe(1);
+    const { run, fcPath } = JSON.parse(readFileSync(first, 'utf8')).options as { run: number; fcPath: string };
+    expect(run).toBeGreaterThan(0);
+    expect(fcPath).toMatch(new RegExp(`^${run}(:\\d+)*$`));
     const again = join(tmp, 'fast-check-path.json');
-    const r = ptmc('fuzz', 'scenarios/split-lazy-nodsb.yaml', '--strategy', 'fast-check', '--seed', String(fcSeed), '--runs', '1000', '--fc-path', fcPath, '--out', again);
-    expect(r.code).toBe(1);
+    expect(ptmc(...args, '--runs', '1', '--fc-path', fcPath, '--out', again).code).toBe(1);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(first, 'utf8'));
+    expect(ptmc(...args, '--runs', '1').code).toBe(0);
   });
 
   it('a clean campaign says it proves nothing (exit 0); one cut short by --time exits 4', () => {
