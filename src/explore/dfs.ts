@@ -8,7 +8,7 @@ import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
-import { A_PROG, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { A_PROG, A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
 import { actorRange, NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 
@@ -75,8 +75,10 @@ interface Frame {
   count: number;
   next: number;
   taken: Step | null;
-  /** Only the eager step is being explored from this state. */
+  /** Only the eager step, or every step but the postponed walk starts, is being explored from this state. */
   reduced: boolean;
+  /** The walk starts the reduction postponed are missing from actions. */
+  postponed: boolean;
   /** The fingerprint as onStack holds it (one thread only; '' in a worker). */
   key: string;
   /** The state's fingerprint lanes (successors' are computed from them). */
@@ -152,6 +154,25 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     fr.count = list.length;
     fr.next = 0;
     fr.reduced = false;
+    fr.postponed = false;
+  };
+  /** Add the walk starts the reduction left out of frame fr (after those still to explore). */
+  const unpostpone = (fr: Frame): void => {
+    enumerate(m, driver, fr.state, list);
+    const kept = fr.actions.subarray(0, fr.count * 4);
+    const out = Array.from(kept);
+    for (let i = 0; i < list.length; i++) {
+      if (list.kind(i) !== A_WALK) continue;
+      let have = false;
+      for (let j = 0; j < fr.count && !have; j++)
+        have = kept[j * 4] === A_WALK && kept[j * 4 + 1] === list.cpu(i) && kept[j * 4 + 2] === list.arg(i) && kept[j * 4 + 3] === list.choice(i);
+      if (!have) out.push(A_WALK, list.cpu(i), list.arg(i), list.choice(i));
+    }
+    res.eagerSteps -= out.length / 4 - fr.count;
+    fr.actions = Int32Array.from(out);
+    fr.count = out.length / 4;
+    fr.reduced = false;
+    fr.postponed = false;
   };
   const finish = (): ExploreResult => {
     res.elapsedMs = Date.now() - t0;
@@ -207,6 +228,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     let actions = list.data.slice(0, list.length * 4);
     let count = list.length;
     let reduced = false;
+    let postponed = false;
     if (reduction.eager(m, driver, s, actor)) {
       actorRange(actions, count, actor, range);
       const i = range.start;
@@ -217,9 +239,18 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
         count = j - i;
         reduced = true;
       }
+    } else if (reduction.postpone && !worker) {
+      // One thread only: a worker's cycle proviso cannot see the other workers' stacks, and
+      // the sound one it could use (any stored successor) gives back nearly all of the gain.
+      const k = reduction.postpone(m, driver, s, actions, count);
+      if (k < count) {
+        res.eagerSteps += count - k;
+        count = k;
+        reduced = postponed = true;
+      }
     }
     const key = worker ? '' : `${a}:${b}`;
-    stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b });
+    stack.push({ state: s, actions, count, next: 0, taken, reduced, postponed, key, ha: a, hb: b });
     if (!worker) onStack.add(key);
     const depth = prefix.length + stack.length - 1;
     if (depth > res.maxDepth) res.maxDepth = depth;
@@ -341,9 +372,14 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     // whatever the order. Walk steps cannot cycle (a walk in flight only moves forward, and
     // starting one is never eager), and eager CPU steps have one successor each, so the
     // only cycle through this step is the chain of eager CPU steps from its successor.
+    // A state with postponed walks (one thread only) gets them back, and still takes this
+    // step, when a step leads onto the stack.
     if (top.reduced && (worker ? step.kind === A_PROG && visited.has(hv[0]!, hv[1]!) && chainReturns(t, top.ha, top.hb) : onStack.has(`${hv[0]}:${hv[1]}`))) {
-      expandFully(top);
-      continue;
+      if (!top.postponed) {
+        expandFully(top);
+        continue;
+      }
+      unpostpone(top);
     }
     let r: ExploreResult | null;
     try {
@@ -396,7 +432,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     prefix = e.path;
     stack.push({
       state: e.state, actions: Int32Array.of(e.step.kind, e.step.cpu, e.step.arg, e.step.choice), count: 1, next: 0, taken: null,
-      reduced: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb,
+      reduced: false, postponed: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb,
     });
   }
 
@@ -404,8 +440,10 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   function edgesLeft(): Edge[] {
     const out: Edge[] = [];
     stack.forEach((fr, f) => {
-      // Its proviso would need this frame: hand the state off fully expanded instead.
-      if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) expandFully(fr);
+      // Its proviso would need this frame: hand the state off fully expanded instead (its
+      // postponed walk starts too: the workers do not postpone).
+      if (fr.postponed) unpostpone(fr);
+      else if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) expandFully(fr);
       const path = pathTo(f);
       for (let i = fr.next; i < fr.count; i++) out.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: stepAt(fr.actions, i) });
     });

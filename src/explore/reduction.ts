@@ -14,12 +14,20 @@
 //   over time. Not under sc or tso, where a read sees only the newest write: a walk through the old root into a table changed
 //   since is a behaviour no whole walk has (test/explore/reduction.test.ts).
 //
-// C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose eager
-// successor is on the DFS stack is expanded fully; in a worker of a parallel search, one
-// whose eager CPU step leads to a stored state from which the chain of eager steps leads
-// back (docs/search.md).
+// - Under relaxed memory, a walk may also start later than it does (postponedWalks): until
+//   its CPU next does something that reads or changes what the walk reads or fills (an isb,
+//   a TLBI completing there, a TTBR write, a translated access) or some CPU allocates or
+//   frees a frame, every write the walk read stays readable at the same floor, and nothing
+//   else looks at the CPU's TLB or walk cache. So a CPU's walk starts are explored only
+//   where such a step of it is enabled, or where nothing but walks can move.
+//
+// C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose
+// reduced successor is on the DFS stack is expanded fully; in a worker of a parallel
+// search, one whose eager CPU step leads to a stored state from which the chain of eager
+// steps leads back, or whose postponed walks' sibling step leads to any stored state
+// (docs/search.md).
 
-import { A_PROG, A_WALK, type CpuDriver } from '../machine/transitions.js';
+import { A_PROG, A_TLBI, A_WALK, WALKS_ALL, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
 import { P_WACTIVE } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
 
@@ -27,6 +35,8 @@ import type { Machine } from '../machine/machine.js';
 export interface StepClassifier {
   /** True if cpu's next step only changes that CPU's private state (see above). */
   isLocal(m: Machine, s: Int32Array, cpu: number): boolean;
+  /** How cpu's next step bears on walkers (WALKS_*); without it no walk is postponed. */
+  walkEffect?(m: Machine, s: Int32Array, cpu: number): number;
 }
 
 /** The actor whose step is explored alone: every action with this kind, cpu and arg. */
@@ -40,6 +50,11 @@ export interface Reduction {
   readonly name: string;
   /** Fill `out` with the actor whose step may be explored alone from s; false if none. */
   eager(m: Machine, d: CpuDriver, s: Int32Array, out: Actor): boolean;
+  /**
+   * Drop from the enabled (kind, cpu, arg, choice) list the walk starts that may wait
+   * (compacting it in place); returns the new count. Called where eager found no actor.
+   */
+  postpone?(m: Machine, d: CpuDriver, s: Int32Array, actions: Int32Array, count: number): number;
 }
 
 export const NO_REDUCTION: Reduction = { name: 'none', eager: () => false };
@@ -58,8 +73,10 @@ export function actorRange(data: Int32Array, count: number, actor: Actor, out: {
 }
 
 export function eagerSteps(classify: StepClassifier): Reduction {
+  const walkEffect = classify.walkEffect?.bind(classify);
   return {
-    name: 'eager local steps and whole walks',
+    name: walkEffect ? 'eager local steps, whole walks, postponed walk starts' : 'eager local steps and whole walks',
+    ...(walkEffect ? { postpone: (m: Machine, _d: CpuDriver, s: Int32Array, a: Int32Array, n: number) => postponedWalks(m, s, a, n, walkEffect) } : {}),
     eager(m, d, s, out) {
       const L = m.layout;
       for (let c = 0; c < L.cpus; c++) {
@@ -80,4 +97,41 @@ export function eagerSteps(classify: StepClassifier): Reduction {
       return false;
     },
   };
+}
+
+/**
+ * Drop the walk starts of every CPU none of whose observers is enabled (see above): its
+ * program's next step bears on no walker (WALKS_NONE) and no TLBI is completing on it, and
+ * no CPU's next step allocates or frees (WALKS_ALL). Nothing is dropped under sc or tso
+ * (a later walk reads only newer writes), nor where nothing but walks is enabled.
+ */
+export function postponedWalks(
+  m: Machine, s: Int32Array, a: Int32Array, n: number, walkEffect: (m: Machine, s: Int32Array, cpu: number) => number,
+  tlbiObserves = true, // false only in the test that this rule's checks can fail
+): number {
+  if (m.readsNewest) return n;
+  let observed = 0; // bit c: a step that observes CPU c's walks is enabled
+  let other = false;
+  let asked = 0; // bit c: CPU c's program step classified
+  for (let i = 0; i < n; i++) {
+    const kind = a[i * 4]!;
+    if (kind === A_WALK) continue;
+    other = true;
+    const c = a[i * 4 + 1]!;
+    if (kind === A_TLBI) observed |= tlbiObserves ? 1 << c : 0;
+    else if (kind === A_PROG && !(asked & (1 << c))) {
+      asked |= 1 << c;
+      const e = walkEffect(m, s, c);
+      if (e === WALKS_ALL) return n;
+      if (e === WALKS_OWN) observed |= 1 << c;
+    }
+  }
+  if (!other) return n;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    if (a[i * 4] === A_WALK && !(observed & (1 << a[i * 4 + 1]!))) continue;
+    if (k !== i) a.copyWithin(k * 4, i * 4, i * 4 + 4);
+    k++;
+  }
+  return k;
 }

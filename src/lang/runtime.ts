@@ -4,12 +4,12 @@
 // op, then the CPU's local code up to its next machine op.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import { C_LAZY, type ExtraRegion } from '../machine/layout.js';
+import { C_LAZY, C_LAZY_PENDING, type ExtraRegion } from '../machine/layout.js';
 import { canCommit, commitStore, DMB_ST, sbCount } from '../machine/cpu.js';
 import { settleMemory } from '../machine/memory.js';
 import { tlbiComplete, tlbiPending } from '../machine/tlbi.js';
 import type { Machine } from '../machine/machine.js';
-import type { CpuDriver } from '../machine/transitions.js';
+import { WALKS_ALL, WALKS_NONE, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
 import { machineChoices, machineStep } from './machineOps.js';
 import { Mop, Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
 import { wrap } from './types.js';
@@ -321,6 +321,24 @@ export class KernelDriver implements CpuDriver {
       case Mop.LazyEnter: return true;
       case Mop.PteBarrier: return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
       default: return false;
+    }
+  }
+
+  /**
+   * How the CPU's next step bears on walkers (for postponing walk starts): an isb, a TTBR
+   * write, a translated access, or a barrier that runs an isb reads or changes what its own
+   * walks read or fill; an allocation or a free changes what every walker may read.
+   */
+  walkEffect(m: Machine, s: Int32Array, cpu: number): number {
+    const ins = this.current(m, s, cpu);
+    if (!ins || ins.op !== Op.Machine) return WALKS_NONE;
+    const c = m.layout.cpu(cpu);
+    switch (ins.mop) {
+      case Mop.Isb: case Mop.WriteTtbr: case Mop.ReadVa: case Mop.WriteVa: return WALKS_OWN;
+      case Mop.PteBarrier: return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
+      case Mop.LazyLeave: return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
+      case Mop.Alloc: case Mop.Free: return WALKS_ALL;
+      default: return WALKS_NONE;
     }
   }
 

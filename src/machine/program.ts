@@ -8,11 +8,11 @@ import { access, accessChoices, AccessResult } from './access.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, dmbEnabled, DMB_ST, dsb, dsbEnabled, load, loadChoices, loadEnabled, ReadResult, store,
 } from './cpu.js';
-import { C_LAZY, type ExtraRegion } from './layout.js';
+import { C_LAZY, C_LAZY_PENDING, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
 import { alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, pteBarrier, pteBarrierEnabled, writeTtbr } from './sys.js';
 import { tlbi } from './tlbi.js';
-import type { CpuDriver } from './transitions.js';
+import { WALKS_ALL, WALKS_NONE, WALKS_OWN, type CpuDriver } from './transitions.js';
 
 export const REGS = 8;
 
@@ -234,6 +234,20 @@ export class ProgramDriver implements CpuDriver {
       case 'lazyEnter': case 'mov': return true;
       case 'pteBarrier': return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
       default: return false;
+    }
+  }
+
+  /** How the CPU's next step bears on walkers (reduction.ts walkEffect). */
+  walkEffect(m: Machine, s: Int32Array, cpu: number): number {
+    const o = this.op(m, s, cpu);
+    if (!o) return WALKS_NONE;
+    const c = m.layout.cpu(cpu);
+    switch (o.op) {
+      case 'isb': case 'ttbr': case 'loadVA': case 'storeVA': return WALKS_OWN;
+      case 'pteBarrier': return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
+      case 'lazyLeave': return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
+      case 'alloc': case 'free': return WALKS_ALL;
+      default: return WALKS_NONE;
     }
   }
 

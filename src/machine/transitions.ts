@@ -38,6 +38,12 @@ export const A_PROG = 1;
 export const A_COMMIT = 2;
 export const A_TLBI = 3;
 export const A_WALK = 4;
+/** How a CPU's next step bears on walkers (the reduction's postponed walk starts): on none, */
+export const WALKS_NONE = 0;
+/** on what its own walks read or fill (isb, TTBR write, translated access), */
+export const WALKS_OWN = 1;
+/** or on what every walker may read (it allocates or frees a frame). */
+export const WALKS_ALL = 2;
 export const ACTION_NAMES: Record<number, string> = { [A_PROG]: 'step', [A_COMMIT]: 'commit', [A_TLBI]: 'tlbi-complete', [A_WALK]: 'walk' };
 
 /** A growable list of actions: (kind, cpu, arg, choice) quadruples. */

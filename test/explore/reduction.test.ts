@@ -7,15 +7,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bruteForce } from '../../src/explore/bruteForce.js';
 import { explore } from '../../src/explore/dfs.js';
-import { eagerSteps, type Actor, type Reduction } from '../../src/explore/reduction.js';
+import { eagerSteps, postponedWalks, type Actor, type Reduction } from '../../src/explore/reduction.js';
 import { PAGE_KERNEL } from '../../src/arch/arm64/bits.js';
-import { DSB_ST } from '../../src/machine/cpu.js';
+import { DSB_FULL, DSB_ST } from '../../src/machine/cpu.js';
 import { P_WACTIVE } from '../../src/machine/layout.js';
 import type { Machine } from '../../src/machine/machine.js';
 import type { Program } from '../../src/machine/program.js';
-import { A_WALK } from '../../src/machine/transitions.js';
+import { A_WALK, WALKS_NONE } from '../../src/machine/transitions.js';
 import { walkerChoices } from '../../src/machine/walk.js';
 import { CapacityError } from '../../src/machine/errors.js';
+import { TLBI_VA } from '../../src/machine/tlbi.js';
 import { sameSet } from '../helpers/kernel.js';
 import { observer, programArb, randomSession, withCaches } from '../helpers/randomPrograms.js';
 
@@ -58,6 +59,14 @@ const wrongWalks = (d: Driver): Reduction => {
     },
   };
 };
+
+// Wrong on purpose: walk starts postponed past their CPU's isb (a later walk reads at a higher floor).
+const wrongIsb = (d: Driver): Reduction => ({
+  ...eagerSteps(d),
+  postpone: (m, _d, s, a, n) => postponedWalks(m, s, a, n, (mm, ss, c) => (/"op":"isb"/.test(d.describe(mm, ss, c)) ? WALKS_NONE : d.walkEffect(mm, ss, c))),
+});
+// Wrong on purpose: walk starts postponed past TLBI completions on their CPU (the entry a walk fills before would be gone).
+const wrongTlbi = (d: Driver): Reduction => ({ ...eagerSteps(d), postpone: (m, _d, s, a, n) => postponedWalks(m, s, a, n, d.walkEffect.bind(d), false) });
 
 /** A walk in flight, whatever the memory model (the rule eagerSteps keeps to relaxed memory). */
 function wholeWalk(m: Machine, s: Int32Array, out: Actor): boolean {
@@ -139,6 +148,28 @@ describe('partial-order reduction', () => {
     const out = fc.check(fc.property(programArb, (p) => agree(p, wrongWalks)), { numRuns: 300, seed: 0x5eed });
     expect(out.failed).toBe(true);
   }, 600_000);
+
+  it('a deliberately wrong rule is caught (walk starts postponed past an isb)', () => {
+    const out = fc.check(fc.property(programArb, (p) => agree(p, wrongIsb)), { numRuns: 300, seed: 0x5eed });
+    expect(out.failed).toBe(true);
+  }, 600_000);
+
+  it('a TLBI completing on a CPU is where its walks may start: postponed past it, a TLB conflict is lost', () => {
+    // CPU0 changes VA 0's page from D0 to D1 in place, then flushes; CPU1's walker walks VA 0
+    // twice. Before the flush completes on CPU1 its TLB can hold both pages (a conflict);
+    // walks started only after it read D1 twice. (Random programs rarely give the walker
+    // two walks and no step of its own CPU to start them at.)
+    const program: Program = [
+      [{ op: 'store', loc: { frame: 1, index: 0 }, val: BigInt(0x21000) | PAGE_KERNEL }, { op: 'dsb', kind: DSB_FULL }, { op: 'tlbi', kind: TLBI_VA, probe: 0, broadcast: true }, { op: 'dsb', kind: DSB_FULL }],
+      [{ op: 'store', loc: { pa: 0x20000 }, val: 1n }],
+    ];
+    const { session, driver } = randomSession(program, ['tlb-conflict'], { walksPerWalker: 2 });
+    const observe = withCaches(session, observer(session, driver));
+    const kinds = (r: { violations: Map<string, unknown> }) => [...r.violations.keys()].sort();
+    expect(kinds(bruteForce(session, { observe }))).toEqual(['tlb-conflict']);
+    expect(kinds(explore(session, { observe, keepGoing: true, reduction: sound(driver) }))).toEqual(['tlb-conflict']);
+    expect(kinds(explore(session, { observe, keepGoing: true, reduction: wrongTlbi(driver) }))).toEqual([]);
+  });
 
   it('stores fewer states than the plain search on a named program', () => {
     const program: Program = [
