@@ -16,10 +16,13 @@
 //
 // - Under relaxed memory, a walk may also start later than it does (postponedWalks): until
 //   its CPU next does something that reads or changes what the walk reads or fills (an isb,
-//   a TLBI completing there, a TTBR write, a translated access) or some CPU allocates or
-//   frees a frame, every write the walk read stays readable at the same floor, and nothing
-//   else looks at the CPU's TLB or walk cache. So a CPU's walk starts are explored only
-//   where such a step of it is enabled, or where nothing but walks can move.
+//   a TLBI completing there, a TTBR write, a translated access), or some CPU allocates or
+//   frees a frame or writes a table slot (bbm and the x86 rules check each such write
+//   against every walk cache, latest.ts liveStarts), every write the walk read stays
+//   readable at the same floor, and nothing else looks at the CPU's TLB or walk cache. So a
+//   CPU's walk starts are explored only where such a step is enabled, where the programs
+//   are done (final states are recorded with TLBIs still pending), or where nothing but
+//   walks can move.
 //
 // C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose
 // reduced successor is on the DFS stack is expanded fully; in a worker of a parallel
@@ -27,7 +30,8 @@
 // steps leads back, or whose postponed walks' sibling step leads to any stored state
 // (docs/search.md).
 
-import { A_PROG, A_TLBI, A_WALK, WALKS_ALL, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
+import { A_COMMIT, A_PROG, A_TLBI, A_WALK, programsDone, WALKS_ALL, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
+import { sbLoc } from '../machine/cpu.js';
 import { P_WACTIVE } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
 
@@ -76,7 +80,7 @@ export function eagerSteps(classify: StepClassifier): Reduction {
   const walkEffect = classify.walkEffect?.bind(classify);
   return {
     name: walkEffect ? 'eager local steps, whole walks, postponed walk starts' : 'eager local steps and whole walks',
-    ...(walkEffect ? { postpone: (m: Machine, _d: CpuDriver, s: Int32Array, a: Int32Array, n: number) => postponedWalks(m, s, a, n, walkEffect) } : {}),
+    ...(walkEffect ? { postpone: (m: Machine, d: CpuDriver, s: Int32Array, a: Int32Array, n: number) => postponedWalks(m, d, s, a, n, walkEffect) } : {}),
     eager(m, d, s, out) {
       const L = m.layout;
       for (let c = 0; c < L.cpus; c++) {
@@ -106,10 +110,10 @@ export function eagerSteps(classify: StepClassifier): Reduction {
  * (a later walk reads only newer writes), nor where nothing but walks is enabled.
  */
 export function postponedWalks(
-  m: Machine, s: Int32Array, a: Int32Array, n: number, walkEffect: (m: Machine, s: Int32Array, cpu: number) => number,
+  m: Machine, d: CpuDriver, s: Int32Array, a: Int32Array, n: number, walkEffect: (m: Machine, s: Int32Array, cpu: number) => number,
   tlbiObserves = true, // false only in the test that this rule's checks can fail
 ): number {
-  if (m.readsNewest) return n;
+  if (m.readsNewest || programsDone(m, d, s)) return n;
   let observed = 0; // bit c: a step that observes CPU c's walks is enabled
   let other = false;
   let asked = 0; // bit c: CPU c's program step classified
@@ -119,6 +123,7 @@ export function postponedWalks(
     other = true;
     const c = a[i * 4 + 1]!;
     if (kind === A_TLBI) observed |= tlbiObserves ? 1 << c : 0;
+    else if (kind === A_COMMIT && sbLoc(m, s, c, a[i * 4 + 2]!) < m.layout.tableLocs) return n;
     else if (kind === A_PROG && !(asked & (1 << c))) {
       asked |= 1 << c;
       const e = walkEffect(m, s, c);

@@ -38,6 +38,15 @@ function arg(d: KernelDriver, ins: Instr, i: number): bigint {
   return ins.args![i]!(d.frame);
 }
 
+/** The location an atomic read-modify-write (or a lock) at ins writes; -1 for other ops. */
+export function atomicLoc(d: KernelDriver, m: Machine, ins: Instr): number {
+  switch (ins.mop!) {
+    case Mop.Cmpxchg: case Mop.Xchg: case Mop.Lock: return locOf(m, arg(d, ins, 0), 'atomic');
+    case Mop.SetBit: case Mop.ClearBit: return locOf(m, arg(d, ins, 1) + (arg(d, ins, 0) >> 6n) * 8n, 'bit operation');
+    default: return -1;
+  }
+}
+
 export function machineChoices(d: KernelDriver, m: Machine, s: Int32Array, cpu: number, ins: Instr): number {
   const dep = d.depView(ins.deps);
   switch (ins.mop!) {

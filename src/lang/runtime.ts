@@ -10,7 +10,7 @@ import { settleMemory } from '../machine/memory.js';
 import { tlbiComplete, tlbiPending } from '../machine/tlbi.js';
 import type { Machine } from '../machine/machine.js';
 import { WALKS_ALL, WALKS_NONE, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
-import { machineChoices, machineStep } from './machineOps.js';
+import { atomicLoc, machineChoices, machineStep } from './machineOps.js';
 import { Mop, Op, type CompiledFunction, type CompiledProgram, type Frame, type Instr } from './ir.js';
 import { wrap } from './types.js';
 import { FINAL_FUNCTION } from './model.js';
@@ -327,17 +327,26 @@ export class KernelDriver implements CpuDriver {
   /**
    * How the CPU's next step bears on walkers (for postponing walk starts): an isb, a TTBR
    * write, a translated access, or a barrier that runs an isb reads or changes what its own
-   * walks read or fill; an allocation or a free changes what every walker may read.
+   * walks read or fill. An allocation or a free changes what every walker may read, and a
+   * write to a table slot that does not go through the store buffer (an atomic, or a
+   * hardware access-flag or dirty update) is checked against every walk cache (bbm).
    */
   walkEffect(m: Machine, s: Int32Array, cpu: number): number {
     const ins = this.current(m, s, cpu);
     if (!ins || ins.op !== Op.Machine) return WALKS_NONE;
     const c = m.layout.cpu(cpu);
     switch (ins.mop) {
-      case Mop.Isb: case Mop.WriteTtbr: case Mop.ReadVa: case Mop.WriteVa: return WALKS_OWN;
+      case Mop.Isb: case Mop.WriteTtbr: return WALKS_OWN;
+      case Mop.ReadVa: case Mop.WriteVa: return m.cfg.hardwareAf[cpu] || m.cfg.hardwareDirty[cpu] ? WALKS_ALL : WALKS_OWN;
       case Mop.PteBarrier: return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
       case Mop.LazyLeave: return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
       case Mop.Alloc: case Mop.Free: return WALKS_ALL;
+      case Mop.Cmpxchg: case Mop.Xchg: case Mop.SetBit: case Mop.ClearBit: case Mop.Lock:
+        try {
+          return atomicLoc(this, m, ins) < m.layout.tableLocs ? WALKS_ALL : WALKS_NONE;
+        } catch {
+          return WALKS_ALL; // a bad pointer: the step itself reports it
+        }
       default: return WALKS_NONE;
     }
   }

@@ -36,6 +36,11 @@ function sbEntry(m: Machine, cpu: number, i: number): number {
   return m.layout.cpu(cpu) + m.layout.cSb + 1 + i * SB_ENTRY;
 }
 
+/** The location buffered store i of cpu writes. */
+export function sbLoc(m: Machine, s: Int32Array, cpu: number, i: number): number {
+  return s[sbEntry(m, cpu, i)]!;
+}
+
 /** Index of the newest buffered store of cpu to loc, or -1. */
 export function sbFind(m: Machine, s: Int32Array, cpu: number, loc: number): number {
   for (let i = sbCount(m, s, cpu) - 1; i >= 0; i--) if (s[sbEntry(m, cpu, i)] === loc) return i;

@@ -243,10 +243,13 @@ export class ProgramDriver implements CpuDriver {
     if (!o) return WALKS_NONE;
     const c = m.layout.cpu(cpu);
     switch (o.op) {
-      case 'isb': case 'ttbr': case 'loadVA': case 'storeVA': return WALKS_OWN;
+      case 'isb': case 'ttbr': return WALKS_OWN;
+      case 'loadVA': case 'storeVA': return m.cfg.hardwareAf[cpu] || m.cfg.hardwareDirty[cpu] ? WALKS_ALL : WALKS_OWN;
       case 'pteBarrier': return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
       case 'lazyLeave': return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
       case 'alloc': case 'free': return WALKS_ALL;
+      // An atomic on a table slot may write it at once, and bbm checks that against every walk cache.
+      case 'cmpxchg': return 'pa' in o.loc ? WALKS_NONE : WALKS_ALL;
       default: return WALKS_NONE;
     }
   }
