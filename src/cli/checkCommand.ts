@@ -58,7 +58,7 @@ export async function runCheck(a: CheckArgs): Promise<number> {
     lines.push(`  states ${r.states}, transitions ${r.transitions}, final states ${r.finalStates}, max depth ${r.maxDepth}`);
     const perWorker = r.workersUsed > 1 ? ` (${r.workersUsed} workers, ${Math.round(r.states / Math.max(elapsed, 1e-3) / r.workersUsed)} states/s each)` : '';
     lines.push(`  ${elapsed.toFixed(2)} s, ${Math.round(r.states / Math.max(elapsed, 1e-3))} states/s${perWorker}, peak memory ${(mem / 2 ** 20).toFixed(0)} MiB`);
-    lines.push(`  reduction: ${a.reduction ? `eager local steps, whole walks, postponed walk starts (${r.eagerSteps} transitions not taken)` : 'none'}`);
+    lines.push(`  reduction: ${a.reduction ? `${outcome.reduction} (${r.eagerSteps} transitions not taken)` : 'none'}`);
     if (outcome.trace) {
       lines.push('', `trace (${outcome.trace.steps.length} steps), written to ${tracePath}; replay with: ptmc replay ${tracePath}`);
       lines.push(...outcome.trace.rendered, '', `violation: ${r.violation!.kind}`, wrap(r.violation!.message));

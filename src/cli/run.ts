@@ -68,6 +68,8 @@ function scenarioPlace(path: string, d: Diagnostic, lines: Readonly<Record<numbe
 
 export interface CheckOutcome {
   result: ParallelCheckResult;
+  /** The reduction's name, as the summary prints it. */
+  reduction: string;
   /** Set when the search stopped on a bound of the machine layout (an incomplete verdict). */
   capacity?: string;
   trace?: Trace;
@@ -96,9 +98,9 @@ export async function check(l: Loaded, o: CheckOptions): Promise<CheckOutcome> {
   } catch (e) {
     if (!(e instanceof CapacityError)) throw e;
     const r: ParallelCheckResult = { ...emptyResult(), verdict: 'incomplete', cutoff: `a machine bound: ${e.message}`, workersUsed: 0, workersSearched: 0 };
-    return { result: r, capacity: e.message };
+    return { result: r, reduction: red.name, capacity: e.message };
   }
-  const out: CheckOutcome = { result };
+  const out: CheckOutcome = { result, reduction: red.name };
   if (result.verdict === 'violation') out.trace = makeTrace(l, result.violation!, result.path!, o);
   return out;
 }

@@ -8,7 +8,7 @@ import type { Violation } from '../check/property.js';
 import { CapacityError } from '../machine/errors.js';
 import { hashDelta, hashState } from '../machine/hash.js';
 import { DEADLOCK, isDeadlocked } from '../check/deadlock.js';
-import { A_PROG, A_WALK, ActionList, enumerate, isFinal } from '../machine/transitions.js';
+import { A_PROG, ActionList, enumerate, isFinal } from '../machine/transitions.js';
 import { stepAt, type Step } from './choicePath.js';
 import { actorRange, NO_REDUCTION, type Actor, type Reduction } from './reduction.js';
 
@@ -77,8 +77,6 @@ interface Frame {
   taken: Step | null;
   /** Only the eager step, or every step but the postponed walk starts, is being explored from this state. */
   reduced: boolean;
-  /** The walk starts the reduction postponed are missing from actions. */
-  postponed: boolean;
   /** The fingerprint as onStack holds it (one thread only; '' in a worker). */
   key: string;
   /** The state's fingerprint lanes (successors' are computed from them). */
@@ -154,25 +152,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     fr.count = list.length;
     fr.next = 0;
     fr.reduced = false;
-    fr.postponed = false;
-  };
-  /** Add the walk starts the reduction left out of frame fr (after those still to explore). */
-  const unpostpone = (fr: Frame): void => {
-    enumerate(m, driver, fr.state, list);
-    const kept = fr.actions.subarray(0, fr.count * 4);
-    const out = Array.from(kept);
-    for (let i = 0; i < list.length; i++) {
-      if (list.kind(i) !== A_WALK) continue;
-      let have = false;
-      for (let j = 0; j < fr.count && !have; j++)
-        have = kept[j * 4] === A_WALK && kept[j * 4 + 1] === list.cpu(i) && kept[j * 4 + 2] === list.arg(i) && kept[j * 4 + 3] === list.choice(i);
-      if (!have) out.push(A_WALK, list.cpu(i), list.arg(i), list.choice(i));
-    }
-    res.eagerSteps -= out.length / 4 - fr.count;
-    fr.actions = Int32Array.from(out);
-    fr.count = out.length / 4;
-    fr.reduced = false;
-    fr.postponed = false;
   };
   const finish = (): ExploreResult => {
     res.elapsedMs = Date.now() - t0;
@@ -228,7 +207,6 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     let actions = list.data.slice(0, list.length * 4);
     let count = list.length;
     let reduced = false;
-    let postponed = false;
     if (reduction.eager(m, driver, s, actor)) {
       actorRange(actions, count, actor, range);
       const i = range.start;
@@ -246,11 +224,11 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
       if (k < count) {
         res.eagerSteps += count - k;
         count = k;
-        reduced = postponed = true;
+        reduced = true;
       }
     }
     const key = worker ? '' : `${a}:${b}`;
-    stack.push({ state: s, actions, count, next: 0, taken, reduced, postponed, key, ha: a, hb: b });
+    stack.push({ state: s, actions, count, next: 0, taken, reduced, key, ha: a, hb: b });
     if (!worker) onStack.add(key);
     const depth = prefix.length + stack.length - 1;
     if (depth > res.maxDepth) res.maxDepth = depth;
@@ -372,14 +350,10 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     // whatever the order. Walk steps cannot cycle (a walk in flight only moves forward, and
     // starting one is never eager), and eager CPU steps have one successor each, so the
     // only cycle through this step is the chain of eager CPU steps from its successor.
-    // A state with postponed walks (one thread only) gets them back, and still takes this
-    // step, when a step leads onto the stack.
+    // A state with postponed walks (one thread only) is expanded fully the same way.
     if (top.reduced && (worker ? step.kind === A_PROG && visited.has(hv[0]!, hv[1]!) && chainReturns(t, top.ha, top.hb) : onStack.has(`${hv[0]}:${hv[1]}`))) {
-      if (!top.postponed) {
-        expandFully(top);
-        continue;
-      }
-      unpostpone(top);
+      expandFully(top);
+      continue;
     }
     let r: ExploreResult | null;
     try {
@@ -432,7 +406,7 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
     prefix = e.path;
     stack.push({
       state: e.state, actions: Int32Array.of(e.step.kind, e.step.cpu, e.step.arg, e.step.choice), count: 1, next: 0, taken: null,
-      reduced: false, postponed: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb,
+      reduced: false, key: `${e.ha}:${e.hb}`, ha: e.ha, hb: e.hb,
     });
   }
 
@@ -440,10 +414,9 @@ function* search(session: Session, opts: ExploreOptions): Generator<void, Explor
   function edgesLeft(): Edge[] {
     const out: Edge[] = [];
     stack.forEach((fr, f) => {
-      // Its proviso would need this frame: hand the state off fully expanded instead (its
-      // postponed walk starts too: the workers do not postpone).
-      if (fr.postponed) unpostpone(fr);
-      else if (fr.reduced && fr.actions[0] === A_PROG && fr.next < fr.count) expandFully(fr);
+      // Its proviso would need this frame, and workers do not postpone walks: hand every
+      // reduced state off fully expanded.
+      if (fr.reduced) expandFully(fr);
       const path = pathTo(f);
       for (let i = fr.next; i < fr.count; i++) out.push({ state: fr.state, ha: fr.ha, hb: fr.hb, path, step: stepAt(fr.actions, i) });
     });

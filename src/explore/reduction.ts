@@ -28,9 +28,8 @@
 //
 // C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose
 // reduced successor is on the DFS stack is expanded fully; in a worker of a parallel
-// search, one whose eager CPU step leads to a stored state from which the chain of eager
-// steps leads back, or whose postponed walks' sibling step leads to any stored state
-// (docs/search.md).
+// search (which does not postpone walks), one whose eager CPU step leads to a stored state
+// from which the chain of eager steps leads back (docs/search.md).
 
 import { A_COMMIT, A_PROG, A_TLBI, A_WALK, programsDone, WALKS_ALL, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
 import { sbLoc } from '../machine/cpu.js';

@@ -4,7 +4,8 @@
 // op, then the CPU's local code up to its next machine op.
 
 import { splitDesc } from '../arch/arm64/decode.js';
-import { C_LAZY, C_LAZY_PENDING, type ExtraRegion } from '../machine/layout.js';
+import type { ExtraRegion } from '../machine/layout.js';
+import { lazyLeaveRunsIsb, pteBarrierRunsIsb } from '../machine/sys.js';
 import { canCommit, commitStore, DMB_ST, sbCount } from '../machine/cpu.js';
 import { settleMemory } from '../machine/memory.js';
 import { tlbiComplete, tlbiPending } from '../machine/tlbi.js';
@@ -319,7 +320,7 @@ export class KernelDriver implements CpuDriver {
       case Mop.Store: return !m.sc;
       case Mop.Dmb: return ins.flag === DMB_ST;
       case Mop.LazyEnter: return true;
-      case Mop.PteBarrier: return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
+      case Mop.PteBarrier: return !pteBarrierRunsIsb(m, s, cpu);
       default: return false;
     }
   }
@@ -334,12 +335,11 @@ export class KernelDriver implements CpuDriver {
   walkEffect(m: Machine, s: Int32Array, cpu: number): number {
     const ins = this.current(m, s, cpu);
     if (!ins || ins.op !== Op.Machine) return WALKS_NONE;
-    const c = m.layout.cpu(cpu);
     switch (ins.mop) {
       case Mop.Isb: case Mop.WriteTtbr: return WALKS_OWN;
       case Mop.ReadVa: case Mop.WriteVa: return m.cfg.hardwareAf[cpu] || m.cfg.hardwareDirty[cpu] ? WALKS_ALL : WALKS_OWN;
-      case Mop.PteBarrier: return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
-      case Mop.LazyLeave: return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
+      case Mop.PteBarrier: return pteBarrierRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
+      case Mop.LazyLeave: return lazyLeaveRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
       case Mop.Alloc: case Mop.Free: return WALKS_ALL;
       case Mop.Cmpxchg: case Mop.Xchg: case Mop.SetBit: case Mop.ClearBit: case Mop.Lock:
         try {

@@ -8,9 +8,11 @@ import { access, accessChoices, AccessResult } from './access.js';
 import {
   cmpxchg, cmpxchgChoices, dmb, dmbEnabled, DMB_ST, dsb, dsbEnabled, load, loadChoices, loadEnabled, ReadResult, store,
 } from './cpu.js';
-import { C_LAZY, C_LAZY_PENDING, type ExtraRegion } from './layout.js';
+import type { ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
-import { alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, pteBarrier, pteBarrierEnabled, writeTtbr } from './sys.js';
+import {
+  alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, lazyLeaveRunsIsb, pteBarrier, pteBarrierEnabled, pteBarrierRunsIsb, writeTtbr,
+} from './sys.js';
 import { tlbi } from './tlbi.js';
 import { WALKS_ALL, WALKS_NONE, WALKS_OWN, type CpuDriver } from './transitions.js';
 
@@ -232,7 +234,7 @@ export class ProgramDriver implements CpuDriver {
       case 'store': return !m.sc;
       case 'dmb': return o.kind === DMB_ST;
       case 'lazyEnter': case 'mov': return true;
-      case 'pteBarrier': return s[m.layout.cpu(cpu) + C_LAZY] !== 0;
+      case 'pteBarrier': return !pteBarrierRunsIsb(m, s, cpu);
       default: return false;
     }
   }
@@ -241,12 +243,11 @@ export class ProgramDriver implements CpuDriver {
   walkEffect(m: Machine, s: Int32Array, cpu: number): number {
     const o = this.op(m, s, cpu);
     if (!o) return WALKS_NONE;
-    const c = m.layout.cpu(cpu);
     switch (o.op) {
       case 'isb': case 'ttbr': return WALKS_OWN;
       case 'loadVA': case 'storeVA': return m.cfg.hardwareAf[cpu] || m.cfg.hardwareDirty[cpu] ? WALKS_ALL : WALKS_OWN;
-      case 'pteBarrier': return s[c + C_LAZY] !== 0 ? WALKS_NONE : WALKS_OWN;
-      case 'lazyLeave': return s[c + C_LAZY_PENDING] !== 0 ? WALKS_OWN : WALKS_NONE;
+      case 'pteBarrier': return pteBarrierRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
+      case 'lazyLeave': return lazyLeaveRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
       case 'alloc': case 'free': return WALKS_ALL;
       // An atomic on a table slot may write it at once, and bbm checks that against every walk cache.
       case 'cmpxchg': return 'pa' in o.loc ? WALKS_NONE : WALKS_ALL;

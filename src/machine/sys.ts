@@ -68,6 +68,16 @@ export function pteBarrierEnabled(m: Machine, s: Int32Array, cpu: number): boole
   return s[m.layout.cpu(cpu) + C_LAZY] !== 0 || dsbEnabled(m, s, cpu, DSB_ST);
 }
 
+/** Whether queue_pte_barriers() runs its dsb and isb now (outside lazy MMU mode). */
+export function pteBarrierRunsIsb(m: Machine, s: Int32Array, cpu: number): boolean {
+  return s[m.layout.cpu(cpu) + C_LAZY] === 0;
+}
+
+/** Whether arch_leave_lazy_mmu_mode() runs a pending dsb and isb. */
+export function lazyLeaveRunsIsb(m: Machine, s: Int32Array, cpu: number): boolean {
+  return s[m.layout.cpu(cpu) + C_LAZY_PENDING] !== 0;
+}
+
 export function pteBarrier(m: Machine, s: Int32Array, cpu: number): void {
   const c = m.layout.cpu(cpu);
   if (s[c + C_LAZY] !== 0) {
