@@ -37,7 +37,8 @@ export function bbmProperty(cfg: MachineConfig): Property {
   const probes = cfg.probes.length;
   return {
     name: 'bbm',
-    regions: [{ name: 'bbm', size: probes * REC, viewOffsets: Array.from({ length: probes }, (_, p) => p * REC + R_VIEW) }],
+    // The break's view is compared with a TLBI issuer's dsb view: exact.
+    regions: [{ name: 'bbm', size: probes * REC, viewOffsets: viewOffsets(probes), exactBelowOffsets: viewOffsets(probes) }],
     onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
       const base = m.layout.region('bbm');
       for (let i = 0; i < events.length; i++) {
@@ -48,6 +49,10 @@ export function bbmProperty(cfg: MachineConfig): Property {
       }
     },
   };
+}
+
+function viewOffsets(probes: number): number[] {
+  return Array.from({ length: probes }, (_, p) => p * REC + R_VIEW);
 }
 
 function onCommit(m: Machine, s: Int32Array, base: number, ev: MachineEvent, out: Violation[]): void {

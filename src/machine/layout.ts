@@ -99,6 +99,8 @@ export interface ExtraRegion {
   readonly viewOffsets?: readonly number[];
   /** Those of them compared with other views or write timestamps (kept apart when merging). */
   readonly exactOffsets?: readonly number[];
+  /** Those of them that another view is compared against as at least as new (nothing older may share their number). */
+  readonly exactBelowOffsets?: readonly number[];
 }
 
 export class Layout {
@@ -134,10 +136,13 @@ export class Layout {
   /** Every word that holds a view, for timestamp renumbering (only nonzero ones change). */
   readonly viewSlots: Int32Array;
   /**
-   * Views that are compared with other views, not only with write timestamps (a CPU's dsb
-   * view, an early fault's floor): timestamp merging never crosses their values.
+   * Views another view is compared with as "at most this one" (a CPU's dsb view and what
+   * carries it to an early fault's floor, an early translation's floor): renumbering gives
+   * nothing newer their number. Also kept apart from the writes after them when merging.
    */
   readonly exactViewSlots: Int32Array;
+  /** Views another view is compared with as "at least this one" (bbm's break): nothing older shares their number. */
+  readonly exactBelowSlots: Int32Array;
 
   constructor(cfg: MachineConfig, extras: readonly ExtraRegion[] = []) {
     this.entries = cfg.geometry.entries;
@@ -168,10 +173,17 @@ export class Layout {
     const extra = new Map<string, number>();
     const views: number[] = [];
     const exact: number[] = [];
+    const below: number[] = [];
     for (let c = 0; c < this.cpus; c++) {
       const b = this.cpuBase + c * this.cpuStride;
-      exact.push(b + C_VDSB, b + C_TTBR_DSB, b + C_TTBR_DSB + 1);
-      for (let p = 0; p < this.probes; p++) exact.push(b + this.cProbe + p * this.probeStride + P_EARLY_FLOOR);
+      // The dsb view reaches an early fault's floor (compared with an access's dependency
+      // view) through the isb and TLBI views, a queued TLBI's view and a walk's start.
+      exact.push(b + C_VDSB, b + C_VCSE, b + C_VTLBI, b + C_TTBR_DSB, b + C_TTBR_DSB + 1);
+      for (let i = 0; i < this.tqCap; i++) exact.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
+      for (let p = 0; p < this.probes; p++) {
+        const pr = b + this.cProbe + p * this.probeStride;
+        exact.push(pr + P_EARLY_FLOOR, pr + P_WSTART);
+      }
       for (const o of [C_VR, C_VW, C_VFLOOR, C_VDSB, C_VCSE, C_VTLBI, C_TTBR_DSB, C_TTBR_DSB + 1]) views.push(b + o);
       for (let i = 0; i < this.tqCap; i++) views.push(b + this.cTq + 1 + i * TQ_ENTRY + 4);
       for (let i = 0; i < this.wcCap; i++) views.push(b + this.cWc + 1 + i * WC_ENTRY + 5);
@@ -191,12 +203,16 @@ export class Layout {
       extra.set(r.name, at);
       for (const o of r.viewOffsets ?? []) views.push(at + o);
       for (const o of r.exactOffsets ?? []) exact.push(at + o);
+      for (const o of r.exactBelowOffsets ?? []) below.push(at + o);
       at += r.size;
     }
     this.extra = extra;
     this.size = at;
+    const viewSet = new Set(views);
+    for (const k of [...exact, ...below]) if (!viewSet.has(k)) throw new Error(`layout: exact view at word ${k} is not a view`);
     this.viewSlots = Int32Array.from(views);
     this.exactViewSlots = Int32Array.from(exact);
+    this.exactBelowSlots = Int32Array.from(below);
   }
 
   mem(loc: number): number {

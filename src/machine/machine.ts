@@ -56,7 +56,8 @@ export class Machine {
     this.sc = cfg.memoryModel === 'sc';
     this.tso = cfg.memoryModel === 'tso';
     this.readsNewest = this.sc || this.tso;
-    this.tsScratch = new Int32Array(this.layout.locs * this.layout.H + 2);
+    // Every live write, and each exact view with the number after it, may take a number.
+    this.tsScratch = new Int32Array(this.layout.locs * this.layout.H + 2 * (this.layout.exactViewSlots.length + this.layout.exactBelowSlots.length) + 2);
     this.tsMarks = new Uint8Array(this.tsScratch.length);
     this.compactMemory = cfg.compactMemory;
     this.translates = new Uint8Array(cfg.cpus).fill(1);

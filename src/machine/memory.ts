@@ -15,6 +15,13 @@ import {
   P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY, W_WRITER_MASK, W_WRITER_SHIFT,
 } from './layout.js';
 import type { Machine } from './machine.js';
+
+// Marks of a timestamp in renumber().
+const T_WRITE = 1;
+const T_NEWER_WRITE = 2;
+const T_VIEW = 4;
+const T_EXACT = 8;
+const T_BELOW = 16;
 import { wcBase, W_FRAME } from './tlb.js';
 
 /** Index (0-based, oldest first) of the newest write to loc stamped at or before view. */
@@ -192,7 +199,7 @@ export function settleMemory(m: Machine, s: Int32Array): void {
  * timestamp puts the walk's floor past every write the frame holds now. (Unless a program
  * can write a TTBR: then any frame may become a root, and all count.)
  */
-function walkerReach(m: Machine, s: Int32Array): Uint8Array {
+export function walkerReach(m: Machine, s: Int32Array): Uint8Array {
   const L = m.layout;
   const reach = m.frameReach;
   if (!m.compactMemory || !m.ttbrFixed) return reach.fill(1);
@@ -226,6 +233,17 @@ function walkerReach(m: Machine, s: Int32Array): Uint8Array {
   return reach;
 }
 
+/**
+ * Whether some walk, of any CPU, may read table slot loc now or later without a new
+ * pointer being written first: its frame is in reach (walkerReach) and some probe VA
+ * selects its index. Only such a write can change a translation, a walk or a property.
+ */
+export function walkMayRead(m: Machine, reach: Uint8Array, loc: number): boolean {
+  if (reach[Math.floor(loc / m.layout.entries)] !== 1) return false;
+  for (let p = 0; p < m.layout.probes; p++) if (readsSlot(m, p, loc)) return true;
+  return false;
+}
+
 /** Whether a walk for probe p can read loc (a table slot at the probe's index for some level). */
 function readsSlot(m: Machine, p: number, loc: number): boolean {
   if (!m.compactMemory) return true;
@@ -248,12 +266,15 @@ function mayWalkAt(m: Machine, s: Int32Array, cpu: number, loc: number): boolean
 }
 
 /**
- * Renumber timestamps densely, merging those no reader can tell apart. A write that is the
- * oldest its location keeps can share the number of the timestamp before it: every view
- * below it reads that write anyway (latestIdx clamps to the oldest), so only views
- * compared with other views (layout.exactViewSlots) can separate the two, and merging
- * stops at theirs. This makes states that differ only in the commit order of writes
- * nobody can still read around one state.
+ * Renumber timestamps densely, merging those no reader can tell apart. A view between two
+ * writes reads what the older one's timestamp reads, so it takes that write's number; a
+ * write that is the oldest its location keeps can share the number of the timestamp
+ * before it (every view below it reads that write anyway: latestIdx clamps to the oldest).
+ * Views compared with other views keep the order that comparison sees: nothing newer than
+ * an exact view (layout.exactViewSlots: "is v at most e?") shares its number, and nothing
+ * older than an exact-below view (layout.exactBelowSlots: "is v at least e?") shares its.
+ * This makes states that differ only in the commit order of writes nobody can still read
+ * around one state.
  */
 function renumber(m: Machine, s: Int32Array): void {
   const L = m.layout;
@@ -266,28 +287,36 @@ function renumber(m: Machine, s: Int32Array): void {
     const b = L.mem(loc);
     const n = s[b]!;
     // Merged timestamps can stamp writes of several locations: combine, never overwrite.
-    for (let i = 0; i < n; i++) mark[s[b + 1 + i * MEM_ENTRY + 2]!]! |= i === 0 ? 3 : 9;
+    for (let i = 0; i < n; i++) mark[s[b + 1 + i * MEM_ENTRY + 2]!]! |= i === 0 ? T_WRITE : T_WRITE | T_NEWER_WRITE;
+  }
+  const vs = L.viewSlots;
+  for (let i = 0; i < vs.length; i++) {
+    const v = s[vs[i]!]!;
+    mark[v > time ? time : v] |= T_VIEW;
+  }
+  const ex = L.exactViewSlots;
+  for (let i = 0; i < ex.length; i++) {
+    const v = s[ex[i]!]!;
+    mark[v > time ? time : v] |= T_EXACT;
+  }
+  const eb = L.exactBelowSlots;
+  for (let i = 0; i < eb.length; i++) {
+    const v = s[eb[i]!]!;
+    mark[v > time ? time : v] |= T_BELOW;
   }
   const merge = m.compactMemory;
-  if (merge) {
-    const ex = L.exactViewSlots;
-    for (let i = 0; i < ex.length; i++) {
-      const v = s[ex[i]!]!;
-      mark[v > time ? time : v] |= 4;
-    }
-  }
-  // An exact view at or after the previous write's timestamp separates the next write.
   let cur = 0;
-  let separated = (mark[0]! & 4) !== 0;
+  // Whether the current number holds an exact view: the next timestamp in use takes a new one.
+  let closed = (mark[0]! & T_EXACT) !== 0;
   rank[0] = 0;
   for (let t = 1; t <= time; t++) {
     const k = mark[t]!;
-    if (k & 1) {
-      // Merge only if every write stamped t is the oldest its location keeps.
-      if (!merge || (k & 8) !== 0 || separated) cur++;
-      separated = false;
+    if (k !== 0) {
+      // A write needs a new number unless every write stamped t is the oldest its location keeps.
+      const newWrite = (k & T_WRITE) !== 0 && (!merge || (k & T_NEWER_WRITE) !== 0);
+      if (closed || newWrite || (k & T_BELOW) !== 0) cur++;
+      closed = (k & T_EXACT) !== 0;
     }
-    if (k & 4) separated = true;
     rank[t] = cur;
   }
   if (cur === time) return; // already dense, nothing merged
@@ -299,7 +328,6 @@ function renumber(m: Machine, s: Int32Array): void {
       s[k] = rank[s[k]!]!;
     }
   }
-  const vs = L.viewSlots;
   for (let i = 0; i < vs.length; i++) {
     const k = vs[i]!;
     const v = s[k]!;
