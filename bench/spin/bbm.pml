@@ -78,7 +78,7 @@ byte bbmView;
 
 /* ---- scratch (not part of the state) ---- */
 hidden byte xi, xw, xn, xkeep, xt, xcur, xra, xrb, xold, xv;
-hidden byte xsep;
+hidden byte xclosed;
 hidden byte xmark[MAXT], xrank[MAXT];
 
 #define max(a, b)	((a) > (b) -> (a) : (b))
@@ -93,31 +93,44 @@ inline latestIdx(v_, res) {
 }
 
 /*
- * memory.ts renumber. Exact views: CPU0's dsb view and the walkers' early-fault floors;
- * the others (the walker CPUs' dsb views, TTBR dsb views, CPU0's early floor, early
- * translations) stay 0. The three constant locations' writes are stamped 0.
+ * memory.ts renumber, as in split-race.pml (marks: 1 a write, 2 not its location's oldest,
+ * 4 a view, 8 an exact view, 16 an exact-below view). Exact here: CPU0's dsb and isb
+ * views, every CPU's TLBI view and queued TLBI's view, the walkers' early-fault floors and
+ * walk starts; exact-below: bbm's break view. The views that stay 0 (the walker CPUs'
+ * load, dsb and isb views, TTBR dsb views, CPU0's walker, the other TLBI-queue entries,
+ * early translations, kernel-C register views) mark 0. The three constant locations'
+ * writes are stamped 0.
  */
 inline renumber() {
 	xt = 0;
 	do :: xt <= gt -> xmark[xt] = 0; xt++ :: else -> break od;
-	xmark[0] = 3;
+	xmark[0] = 1 | 4 | 8;
 	xi = 0;
-	do :: xi < mn -> xmark[mts[xi]] = xmark[mts[xi]] | (xi == 0 -> 3 : 9); xi++ :: else -> break od;
-	xmark[0] = xmark[0] | 4;
-	xmark[vDsb] = xmark[vDsb] | 4;
+	do :: xi < mn -> xmark[mts[xi]] = xmark[mts[xi]] | (xi == 0 -> 1 : 3); xi++ :: else -> break od;
+	xmark[vR] = xmark[vR] | 4; xmark[vW] = xmark[vW] | 4; xmark[vFl] = xmark[vFl] | 4; xmark[coh] = xmark[coh] | 4;
+	xmark[vDsb] = xmark[vDsb] | 12; xmark[vCse] = xmark[vCse] | 12;	/* 4 | 8: exact */
 	xw = 0;
-	do :: xw < NW -> xmark[wEarlyFl[xw]] = xmark[wEarlyFl[xw]] | 4; xw++ :: else -> break od;
-	xcur = 0; xsep = 1; xrank[0] = 0;
+	do :: xw <= NW -> xmark[vTlbi[xw]] = xmark[vTlbi[xw]] | 12; xmark[tqv[xw]] = xmark[tqv[xw]] | 12; xw++ :: else -> break od;
+	xw = 0;
+	do
+	:: xw < NW ->
+		xmark[wEarlyFl[xw]] = xmark[wEarlyFl[xw]] | 12; xmark[wStart[xw]] = xmark[wStart[xw]] | 12;
+		xmark[wFloor[xw]] = xmark[wFloor[xw]] | 4; xmark[wFillView[xw]] = xmark[wFillView[xw]] | 4;
+		xmark[wcView[xw]] = xmark[wcView[xw]] | 4;
+		xw++
+	:: else -> break
+	od;
+	xmark[bbmView] = xmark[bbmView] | 20;	/* 4 | 16: exact-below */
+	xcur = 0; xclosed = ((xmark[0] & 8) != 0); xrank[0] = 0;
 	xt = 1;
 	do
 	:: xt <= gt ->
 		if
-		:: xmark[xt] & 1 ->
-			if :: (xmark[xt] & 8) || xsep -> xcur++ :: else -> skip fi;
-			xsep = 0
+		:: xmark[xt] != 0 ->
+			if :: xclosed || (xmark[xt] & 3) == 3 || (xmark[xt] & 16) -> xcur++ :: else -> skip fi;
+			xclosed = ((xmark[xt] & 8) != 0)
 		:: else -> skip
 		fi;
-		if :: xmark[xt] & 4 -> xsep = 1 :: else -> skip fi;
 		xrank[xt] = xcur;
 		xt++
 	:: else -> break

@@ -69,7 +69,7 @@ byte wc[9];			/* walk cache: wc[3w + f] = 1 + view of the level-2 pointer to fra
 
 /* ---- scratch (not part of the state) ---- */
 hidden byte xi, xk, xl, xn, xkeep, xt, xcur, xra, xrb, xf, xts, xloc, xval;
-hidden byte xsep;
+hidden byte xclosed;
 hidden byte xmark[MAXT], xrank[MAXT];
 hidden byte xreach[3];
 
@@ -92,10 +92,15 @@ inline latestIdx(l_, v_, res) {
 }
 
 /*
- * Renumber timestamps densely, merging those no reader can tell apart (memory.ts renumber):
- * a write that is the oldest its location keeps shares the number before it, unless an
- * exact view (a dsb view, an early fault's floor) lies between. The exact views that stay
- * 0 here (CPU2's dsb view, CPU0/1's early floors, every early-translation floor) mark 0.
+ * Renumber timestamps densely, merging those no reader can tell apart (memory.ts renumber).
+ * Marks: 1 a write, 2 a write that is not its location's oldest, 4 a view, 8 an exact view,
+ * 16 an exact-below view. Walking t = 1 .. gt over the marked timestamps, t starts a new
+ * number if the number before holds an exact view, or t stamps a write that is not the
+ * oldest, or t holds an exact-below view; exact views at 0 count. Exact here: CPU0/1's dsb
+ * views. The views that stay 0 here (CPU2's; every CPU's isb, TLBI and TTBR dsb views,
+ * TLBI-queue views, early floors, walk starts and early-translation floors; kernel-C
+ * register views; bbm's break view: nothing breaks) mark 0. ptmc clamps a view above gt
+ * to gt; no view here is ever above it.
  */
 inline renumber() {
 	xt = 0;
@@ -105,26 +110,37 @@ inline renumber() {
 	:: xl < NL ->
 		xi = 0;
 		do
-		:: xi < mn[xl] -> xmark[mts[at(xl, xi)]] = xmark[mts[at(xl, xi)]] | (xi == 0 -> 3 : 9); xi++
+		:: xi < mn[xl] -> xmark[mts[at(xl, xi)]] = xmark[mts[at(xl, xi)]] | (xi == 0 -> 1 : 3); xi++
 		:: else -> break
 		od;
 		xl++
 	:: else -> break
 	od;
-	xmark[0] = xmark[0] | 4;
-	xmark[vDsb[0]] = xmark[vDsb[0]] | 4;
-	xmark[vDsb[1]] = xmark[vDsb[1]] | 4;
-	xcur = 0; xsep = 1; xrank[0] = 0;
+	xmark[0] = xmark[0] | 28;	/* 4 | 8 | 16: the views that stay 0 */
+	xi = 0;
+	do
+	:: xi < 2 ->
+		xmark[vR[xi]] = xmark[vR[xi]] | 4; xmark[vW[xi]] = xmark[vW[xi]] | 4; xmark[vFl[xi]] = xmark[vFl[xi]] | 4;
+		xmark[vDsb[xi]] = xmark[vDsb[xi]] | 12;	/* 4 | 8: exact */
+		xi++
+	:: else -> break
+	od;
+	xi = 0;
+	do :: xi < 2 * NL -> xmark[coh[xi]] = xmark[coh[xi]] | 4; xi++ :: else -> break od;
+	xi = 0;
+	do :: xi < 3 -> xmark[wFloor[xi]] = xmark[wFloor[xi]] | 4; xmark[wFillView[xi]] = xmark[wFillView[xi]] | 4; xi++ :: else -> break od;
+	xi = 0;
+	do :: xi < 9 -> if :: wc[xi] > 0 -> xmark[wc[xi] - 1] = xmark[wc[xi] - 1] | 4 :: else -> skip fi; xi++ :: else -> break od;
+	xcur = 0; xclosed = ((xmark[0] & 8) != 0); xrank[0] = 0;
 	xt = 1;
 	do
 	:: xt <= gt ->
 		if
-		:: xmark[xt] & 1 ->
-			if :: (xmark[xt] & 8) || xsep -> xcur++ :: else -> skip fi;
-			xsep = 0
+		:: xmark[xt] != 0 ->
+			if :: xclosed || (xmark[xt] & 3) == 3 || (xmark[xt] & 16) -> xcur++ :: else -> skip fi;
+			xclosed = ((xmark[xt] & 8) != 0)
 		:: else -> skip
 		fi;
-		if :: xmark[xt] & 4 -> xsep = 1 :: else -> skip fi;
 		xrank[xt] = xcur;
 		xt++
 	:: else -> break

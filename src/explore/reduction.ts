@@ -17,8 +17,9 @@
 // - Under relaxed memory, a walk may also start later than it does (postponedWalks): until
 //   its CPU next does something that reads or changes what the walk reads or fills (an isb,
 //   a TLBI completing there, a TTBR write, a translated access), or some CPU allocates or
-//   frees a frame or writes a table slot (bbm and the x86 rules check each such write
-//   against every walk cache, latest.ts liveStarts), every write the walk read stays
+//   frees a frame or writes a table slot some walk may read (bbm and the x86 rules check
+//   each such write against every walk cache, latest.ts liveStarts; a slot no walk can
+//   read, such as one of a table not yet hooked in, changes no translation), every write the walk read stays
 //   readable at the same floor, and nothing else looks at the CPU's TLB or walk cache. So a
 //   CPU's walk starts are explored only where such a step is enabled, where the programs
 //   are done (final states are recorded with TLBIs still pending), or where nothing but
@@ -35,6 +36,7 @@ import { A_COMMIT, A_PROG, A_TLBI, A_WALK, programsDone, WALKS_ALL, WALKS_OWN, t
 import { sbLoc } from '../machine/cpu.js';
 import { P_WACTIVE } from '../machine/layout.js';
 import type { Machine } from '../machine/machine.js';
+import { walkerReach, walkMayRead } from '../machine/memory.js';
 
 /** Which kind of CPU step is the next one: lets the reduction ask without knowing the language. */
 export interface StepClassifier {
@@ -115,6 +117,7 @@ export function postponedWalks(
   tlbiObserves = true, // false only in the test that this rule's checks can fail
 ): number {
   if (m.readsNewest || programsDone(m, d, s)) return n;
+  let reach: Uint8Array | null = null;
   let observed = 0; // bit c: a step that observes CPU c's walks is enabled
   let other = false;
   let asked = 0; // bit c: CPU c's program step classified
@@ -124,8 +127,10 @@ export function postponedWalks(
     other = true;
     const c = a[i * 4 + 1]!;
     if (kind === A_TLBI) observed |= tlbiObserves ? 1 << c : 0;
-    else if (kind === A_COMMIT && sbLoc(m, s, c, a[i * 4 + 2]!) < m.layout.tableLocs) return n;
-    else if (kind === A_PROG && !(asked & (1 << c))) {
+    else if (kind === A_COMMIT) {
+      const loc = sbLoc(m, s, c, a[i * 4 + 2]!);
+      if (loc < m.layout.tableLocs && walkMayRead(m, (reach ??= walkerReach(m, s)), loc)) return n;
+    } else if (kind === A_PROG && !(asked & (1 << c))) {
       asked |= 1 << c;
       const e = walkEffect(m, s, c);
       if (e === WALKS_ALL) return n;

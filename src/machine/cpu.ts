@@ -41,11 +41,6 @@ export function sbLoc(m: Machine, s: Int32Array, cpu: number, i: number): number
   return s[sbEntry(m, cpu, i)]!;
 }
 
-/** Whether buffered store i of cpu is a relaxed atomic's write (other CPUs wait for it). */
-export function sbAtomic(m: Machine, s: Int32Array, cpu: number, i: number): boolean {
-  return (s[sbEntry(m, cpu, i) + 4]! & S_ATOMIC) !== 0;
-}
-
 /** Index of the newest buffered store of cpu to loc, or -1. */
 export function sbFind(m: Machine, s: Int32Array, cpu: number, loc: number): number {
   for (let i = sbCount(m, s, cpu) - 1; i >= 0; i--) if (s[sbEntry(m, cpu, i)] === loc) return i;

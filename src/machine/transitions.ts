@@ -44,10 +44,6 @@ export const WALKS_NONE = 0;
 export const WALKS_OWN = 1;
 /** or on what every walker may read (it allocates or frees a frame). */
 export const WALKS_ALL = 2;
-/** Where a CPU's next step reads or writes memory outside its store buffer: nowhere, */
-export const MEM_NONE = -1;
-/** or at a location not known in advance (otherwise: that location). */
-export const MEM_ANY = -2;
 export const ACTION_NAMES: Record<number, string> = { [A_PROG]: 'step', [A_COMMIT]: 'commit', [A_TLBI]: 'tlbi-complete', [A_WALK]: 'walk' };
 
 /** A growable list of actions: (kind, cpu, arg, choice) quadruples. */
