@@ -8,7 +8,7 @@ import { BIT } from '../arch/arm64/bits.js';
 import { A_AF, A_DBM, A_RDONLY, DESC_INVALID, DESC_TABLE } from '../arch/attrs.js';
 import { load, loadChoices, store, type ReadResult } from './cpu.js';
 import { Ev, FAULT_ACCESS_FLAG, FAULT_NONE, FAULT_PERMISSION, FAULT_TRANSLATION } from './events.js';
-import { C_VFLOOR, ET_ENTRY, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_ATOMIC_MASK, W_UNINIT } from './layout.js';
+import { C_VFLOOR, ET_ENTRY, G_VIEW_HELD, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, TLB_ENTRY, W_ATOMIC_MASK, W_UNINIT } from './layout.js';
 import { FRAME_FREED, type Machine } from './machine.js';
 import { commitWrite, newestWrite, walkReadIdx } from './memory.js';
 import { etBase, T_ATTRS, T_LEVEL, T_OA, T_VABASE, tlbBase, tlbCovers } from './tlb.js';
@@ -275,13 +275,17 @@ export function access(
   rd.view = depView;
   if (fault !== FAULT_NONE) return fault;
   const loc = m.locOfPa(res.pa);
-  if (loc < 0) {
-    if (update) hardwareUpdate(m, s, i, write);
-    return FAULT_NONE; // memory the scenario does not model: reads 0, writes vanish
+  if (loc >= 0) {
+    if (write) store(m, s, cpu, loc, lo, hi);
+    else load(m, s, cpu, loc, depView, sub, false, rd);
+  } // else memory the scenario does not model: reads 0, writes vanish
+  // After the access: committing renumbers timestamps, which the load's choice relies on,
+  // and the result's view with them.
+  if (update) {
+    s[G_VIEW_HELD] = rd.view;
+    hardwareUpdate(m, s, i, write);
+    rd.view = s[G_VIEW_HELD]!;
+    s[G_VIEW_HELD] = 0;
   }
-  if (write) store(m, s, cpu, loc, lo, hi);
-  else load(m, s, cpu, loc, depView, sub, false, rd);
-  // After the access: committing renumbers timestamps, which the load's choice relies on.
-  if (update) hardwareUpdate(m, s, i, write);
   return FAULT_NONE;
 }

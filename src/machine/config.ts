@@ -70,9 +70,10 @@ export interface MachineOptions {
    */
   ets2?: boolean;
   /**
-   * Memory compaction that changes no outcome (on by default; off only in the test that
-   * shows it): merge timestamps no reader can tell apart, and drop writes that only a
-   * CPU that will never walk again could read (memory.ts).
+   * Memory compaction that changes no outcome (on by default; off only in the tests that
+   * show it): renumber timestamps densely, merging those no reader can tell apart, and
+   * drop writes that only a CPU that will never walk again could read (memory.ts). Off,
+   * timestamps stay as they were given.
    */
   compactMemory?: boolean;
 }

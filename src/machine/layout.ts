@@ -2,6 +2,7 @@
 // Int32Array; clone = set() into a preallocated buffer, hash = a pass over the words.
 //
 //  word 0                        G_TIME   global timestamp of the newest committed write
+//  word 1                        G_VIEW_HELD  a step's view across its own commit (else 0)
 //  mem   [loc][1 + H*4]          count, then H x (lo, hi, ts, flags) oldest first
 //                                locations: frame f slot i = f*E + i, then data words
 //  frame [F]                     0 free, 1 in use, 2 freed
@@ -25,7 +26,9 @@
 import type { MachineConfig } from './config.js';
 
 export const G_TIME = 0;
-const HEADER = 1;
+/** A view a step holds while it commits (renumbered with the rest; 0 between steps). */
+export const G_VIEW_HELD = 1;
+const HEADER = 2;
 
 // CPU-relative offsets.
 export const C_VR = 0;
@@ -171,7 +174,7 @@ export class Layout {
     this.cpuStride = this.cProbe + this.probes * this.probeStride;
     let at = this.cpuBase + this.cpus * this.cpuStride;
     const extra = new Map<string, number>();
-    const views: number[] = [];
+    const views: number[] = [G_VIEW_HELD];
     const exact: number[] = [];
     const below: number[] = [];
     for (let c = 0; c < this.cpus; c++) {

@@ -116,6 +116,28 @@ void i(void) { while (READ_ONCE(x) != 1) ; smp_rmb(); WRITE_ONCE(x, 2); smp_mb()
     expect(verdict(true)).toEqual(['bbm']);
   }, 120_000);
 
+  it('renumbers a load\'s view that its own hardware access-flag update outlives (regression)', () => {
+    // CPU0 reads D0 = 2 through VA 0, whose leaf has AF clear: the hardware sets AF, and that
+    // commit renumbered the timestamps under the load's result view, which then ordered the
+    // dependent load of the leaf after the update: "r3 = 2, leaf still AF clear" was lost.
+    const leaf = (BigInt(0x20000) | PAGE_KERNEL) & ~(1n << 10n);
+    const program: Program = [
+      [{ op: 'loadVA', probe: 0, dst: 3 }, { op: 'load', loc: { frame: 1, index: 0 }, dst: 1, dep: 3 }],
+      [{ op: 'store', loc: { pa: 0x20000 }, val: 1n }, { op: 'store', loc: { pa: 0x20000 }, val: 2n }],
+    ];
+    const finals = (compactMemory: boolean): string[] => {
+      const { session, driver } = randomSession(program, false, {
+        frameInit: { 0: { init: 'zero', content: [BigInt(17 * 4096) | 3n] }, 1: { init: 'zero', content: [leaf] } },
+        walkers: [[false, false], [false, false]], hardwareAf: [true, true], compactMemory,
+      });
+      const r = bruteForce(session, { observe: observer(session, driver) });
+      return [...new Set([...r.finals].map((f) => f.split(' ')[0]!))].sort();
+    };
+    const raw = finals(false);
+    expect(raw).toContain('0,68000000020303,0,2,0/0'); // CPU0: r1 = the leaf with AF clear, r3 = 2
+    expect(finals(true)).toEqual(raw);
+  });
+
   it('makes the commit orders of one CPU that nobody can observe one state', () => {
     // One CPU, no walks: without compaction every commit order of its stores is a state.
     const run = (compactMemory: boolean) => kernelSetup(
