@@ -37,7 +37,7 @@ export function bbmProperty(cfg: MachineConfig): Property {
   const probes = cfg.probes.length;
   return {
     name: 'bbm',
-    // The break's view is compared with a TLBI issuer's dsb view: exact.
+    // A TLBI counts if its issuer's dsb view is at least the break's: no older view may share its number.
     regions: [{ name: 'bbm', size: probes * REC, viewOffsets: viewOffsets(probes), exactBelowOffsets: viewOffsets(probes) }],
     onEvents(m: Machine, s: Int32Array, events: EventBuffer, out: Violation[]): void {
       const base = m.layout.region('bbm');

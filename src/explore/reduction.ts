@@ -19,13 +19,13 @@
 //   a TLBI completing there, a TTBR write, a translated access), or some CPU allocates or
 //   frees a frame or writes a table slot some walk may read (bbm and the x86 rules check
 //   each such write against every walk cache, latest.ts liveStarts; a slot no walk can
-//   read, such as one of a table not yet hooked in, changes no translation), every write the walk read stays
-//   readable at the same floor, and nothing else looks at the CPU's TLB or walk cache. So a
-//   CPU's walk starts are explored only where such a step is enabled, where the programs
-//   are done (final states are recorded with TLBIs still pending), or where nothing but
-//   walks can move. (A walk can also enable its CPU's blocked translated access: with
-//   hardware AF, while a relaxed atomic is pending on the leaf. The atomic's step observed
-//   every walker, so the walk can be moved back there instead.)
+//   read, such as one of a table not yet hooked in, changes no translation), every write
+//   the walk read stays readable at the same floor, and nothing else looks at the CPU's
+//   TLB or walk cache. So a CPU's walk starts are explored only where such a step is
+//   enabled, where the programs are done (final states are recorded with TLBIs still
+//   pending), or where nothing but walks can move. (A walk can also enable its CPU's
+//   blocked translated access: with hardware AF, while a relaxed atomic is pending on the
+//   leaf. The atomic's step observed every walker, so the walk can be moved back there.)
 //
 // C3 (the cycle proviso) is kept by the driver (dfs.ts): in one thread, a state whose
 // reduced successor is on the DFS stack is expanded fully; in a worker of a parallel

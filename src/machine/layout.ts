@@ -100,9 +100,9 @@ export interface ExtraRegion {
   readonly size: number;
   /** Offsets within the region that hold views (renumbered with the timestamps). */
   readonly viewOffsets?: readonly number[];
-  /** Those of them compared with other views or write timestamps (kept apart when merging). */
+  /** Those of them another view is compared with as "at most this one" (Layout.exactViewSlots). */
   readonly exactOffsets?: readonly number[];
-  /** Those of them that another view is compared against as at least as new (nothing older may share their number). */
+  /** Those of them another view is compared with as "at least this one" (Layout.exactBelowSlots). */
   readonly exactBelowOffsets?: readonly number[];
 }
 
