@@ -128,8 +128,7 @@ export function postponedWalks(
     const c = a[i * 4 + 1]!;
     if (kind === A_TLBI) observed |= tlbiObserves ? 1 << c : 0;
     else if (kind === A_COMMIT) {
-      const loc = sbLoc(m, s, c, a[i * 4 + 2]!);
-      if (loc < m.layout.tableLocs && walkMayRead(m, (reach ??= walkerReach(m, s)), loc)) return n;
+      if (walkMayRead(m, (reach ??= walkerReach(m, s)), sbLoc(m, s, c, a[i * 4 + 2]!))) return n;
     } else if (kind === A_PROG && !(asked & (1 << c))) {
       asked |= 1 << c;
       const e = walkEffect(m, s, c);

@@ -7,7 +7,7 @@ import { splitDesc } from '../arch/arm64/decode.js';
 import type { ExtraRegion } from '../machine/layout.js';
 import { lazyLeaveRunsIsb, pteBarrierRunsIsb } from '../machine/sys.js';
 import { canCommit, commitStore, DMB_ST, sbCount } from '../machine/cpu.js';
-import { settleMemory } from '../machine/memory.js';
+import { settleMemory, walkerReach, walkMayRead } from '../machine/memory.js';
 import { tlbiComplete, tlbiPending } from '../machine/tlbi.js';
 import type { Machine } from '../machine/machine.js';
 import { WALKS_ALL, WALKS_NONE, WALKS_OWN, type CpuDriver } from '../machine/transitions.js';
@@ -329,8 +329,9 @@ export class KernelDriver implements CpuDriver {
    * How the CPU's next step bears on walkers (for postponing walk starts): an isb, a TTBR
    * write, a translated access, or a barrier that runs an isb reads or changes what its own
    * walks read or fill. An allocation or a free changes what every walker may read, and a
-   * write to a table slot that does not go through the store buffer (an atomic, or a
-   * hardware access-flag or dirty update) is checked against every walk cache (bbm).
+   * write to a table slot some walk may read that does not go through the store buffer (an
+   * atomic, or a hardware access-flag or dirty update) is checked against every walk cache
+   * (bbm), as a commit to one is (reduction.ts).
    */
   walkEffect(m: Machine, s: Int32Array, cpu: number): number {
     const ins = this.current(m, s, cpu);
@@ -343,7 +344,7 @@ export class KernelDriver implements CpuDriver {
       case Mop.Alloc: case Mop.Free: return WALKS_ALL;
       case Mop.Cmpxchg: case Mop.Xchg: case Mop.SetBit: case Mop.ClearBit: case Mop.Lock:
         try {
-          return atomicLoc(this, m, ins) < m.layout.tableLocs ? WALKS_ALL : WALKS_NONE;
+          return walkMayRead(m, walkerReach(m, s), atomicLoc(this, m, ins)) ? WALKS_ALL : WALKS_NONE;
         } catch {
           return WALKS_ALL; // a bad pointer: the step itself reports it
         }

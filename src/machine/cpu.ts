@@ -43,7 +43,7 @@ export function sbLoc(m: Machine, s: Int32Array, cpu: number, i: number): number
 
 /** Index of the newest buffered store of cpu to loc, or -1. */
 export function sbFind(m: Machine, s: Int32Array, cpu: number, loc: number): number {
-  for (let i = sbCount(m, s, cpu) - 1; i >= 0; i--) if (s[sbEntry(m, cpu, i)] === loc) return i;
+  for (let i = sbCount(m, s, cpu) - 1; i >= 0; i--) if (sbLoc(m, s, cpu, i) === loc) return i;
   return -1;
 }
 

@@ -234,13 +234,13 @@ export function walkerReach(m: Machine, s: Int32Array): Uint8Array {
 }
 
 /**
- * Whether some walk, of any CPU, may read table slot loc now or later without a new
+ * Whether some walk, of any CPU, may read location loc (a table slot) now or later without a new
  * pointer being written first: its frame is in reach (walkerReach) and some probe VA
  * selects its index. A write to any other slot changes no walk, no walk-cache lookup and
  * no property's view of a translation (bbm, the x86 rules).
  */
 export function walkMayRead(m: Machine, reach: Uint8Array, loc: number): boolean {
-  if (reach[Math.floor(loc / m.layout.entries)] !== 1) return false;
+  if (loc >= m.layout.tableLocs || reach[Math.floor(loc / m.layout.entries)] !== 1) return false;
   for (let p = 0; p < m.layout.probes; p++) if (readsSlot(m, p, loc)) return true;
   return false;
 }

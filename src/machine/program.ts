@@ -10,6 +10,7 @@ import {
 } from './cpu.js';
 import type { ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
+import { walkerReach, walkMayRead } from './memory.js';
 import {
   alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, lazyLeaveRunsIsb, pteBarrier, pteBarrierEnabled, pteBarrierRunsIsb, writeTtbr,
 } from './sys.js';
@@ -249,8 +250,14 @@ export class ProgramDriver implements CpuDriver {
       case 'pteBarrier': return pteBarrierRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
       case 'lazyLeave': return lazyLeaveRunsIsb(m, s, cpu) ? WALKS_OWN : WALKS_NONE;
       case 'alloc': case 'free': return WALKS_ALL;
-      // An atomic on a table slot may write it at once, and bbm checks that against every walk cache.
-      case 'cmpxchg': return 'pa' in o.loc ? WALKS_NONE : WALKS_ALL;
+      // An atomic may write a table slot at once, and bbm checks that against every walk cache.
+      case 'cmpxchg': {
+        try {
+          return walkMayRead(m, walkerReach(m, s), this.loc(m, s, cpu, o.loc)) ? WALKS_ALL : WALKS_NONE;
+        } catch {
+          return WALKS_ALL; // a bad location: the step itself reports it
+        }
+      }
       default: return WALKS_NONE;
     }
   }
