@@ -5,6 +5,7 @@ import type { Property, Violation } from '../check/property.js';
 import type { MachineConfig } from '../machine/config.js';
 import { Machine } from '../machine/machine.js';
 import { saturateWalks } from '../machine/saturate.js';
+import { markEarlyPointers } from '../machine/memory.js';
 import { apply, type CpuDriver } from '../machine/transitions.js';
 
 export class Session {
@@ -19,6 +20,8 @@ export class Session {
     this.m.cpuDone = (s, c) => driver.done(this.m, s, c);
     this.m.ttbrFixed = Array.from({ length: cfg.cpus }, (_, c) => driver.writesTtbr?.(c) === false).every(Boolean);
     this.m.relaxedAtomics = driver.relaxedAtomics?.() ?? true;
+    // Under sc and tso every read is of the newest write: there is nothing to bound.
+    this.m.tableProvenance = (driver.tableProvenance?.() ?? false) && !this.m.readsNewest && cfg.eagerCollection;
   }
 
   /** Violations found while the CPUs ran their code up to their first machine step. */
@@ -27,6 +30,7 @@ export class Session {
   initialState(): Int32Array {
     const s = this.m.initialState();
     this.driver.init(this.m, s);
+    markEarlyPointers(this.m, s);
     this.initialViolations.length = 0;
     this.driver.takeViolations?.(this.initialViolations as { kind: string; message: string }[]);
     if (this.cfg.unboundedWalks) {

@@ -9,7 +9,7 @@ import {
 } from '../machine/cpu.js';
 import { FAULT_NONE } from '../machine/events.js';
 import type { Machine } from '../machine/machine.js';
-import { newestWrite } from '../machine/memory.js';
+import { newestWrite, unprovenRead } from '../machine/memory.js';
 import { alloc, allocChoices, free, isb, lazyEnter, lazyLeave, lazyLeaveEnabled, pteBarrier, pteBarrierEnabled, writeTtbr } from '../machine/sys.js';
 import { tlbi } from '../machine/tlbi.js';
 import { Mop, type Instr } from './ir.js';
@@ -23,6 +23,17 @@ function locOf(m: Machine, addr: bigint, what: string): number {
   if (addr % 8n !== 0n) throw new KernelError('model-error', `${what} at ${hex(addr)}: not 8-byte aligned`);
   const loc = addr < 2n ** 52n ? m.locOfPa(Number(addr)) : -1;
   if (loc < 0) throw new KernelError('model-error', `${what} at ${hex(addr)}: the pointer points at no page-table slot or declared variable`);
+  return loc;
+}
+
+/**
+ * The location of an explicit read by cpu at depView. A read of a table another CPU
+ * allocated must go through a pointer to it read from memory (memory.ts unprovenRead).
+ */
+function readLoc(d: KernelDriver, m: Machine, s: Int32Array, cpu: number, addr: bigint, depView: number, what: string): number {
+  const loc = locOf(m, addr, what);
+  if (!d.readsNewest && unprovenRead(m, s, cpu, loc, depView))
+    throw new KernelError('model-error', `${what} at ${hex(addr)}: a table another CPU allocated is read through an address not read from a pointer to it in memory (ptmc assumes table addresses are passed as descriptors; docs/language.md)`);
   return loc;
 }
 
@@ -50,10 +61,10 @@ export function atomicLoc(d: KernelDriver, m: Machine, ins: Instr): number {
 export function machineChoices(d: KernelDriver, m: Machine, s: Int32Array, cpu: number, ins: Instr): number {
   const dep = d.depView(ins.deps);
   switch (ins.mop!) {
-    case Mop.Load: return loadChoices(m, s, cpu, locOf(m, arg(d, ins, 0), 'load'), dep);
+    case Mop.Load: return loadChoices(m, s, cpu, readLoc(d, m, s, cpu, arg(d, ins, 0), dep, 'load'), dep);
     case Mop.Cmpxchg: {
       const [lo, hi] = splitDesc(arg(d, ins, 1));
-      return cmpxchgChoices(m, s, cpu, locOf(m, arg(d, ins, 0), 'cmpxchg'), dep, lo, hi, ins.flag === 1);
+      return cmpxchgChoices(m, s, cpu, readLoc(d, m, s, cpu, arg(d, ins, 0), dep, 'cmpxchg'), dep, lo, hi, ins.flag === 1);
     }
     case Mop.Xchg: return rmwEnabled(m, s, cpu, locOf(m, arg(d, ins, 0), 'xchg'), ins.flag === 1) ? 1 : 0;
     case Mop.SetBit: case Mop.ClearBit:
@@ -81,7 +92,7 @@ export function machineStep(d: KernelDriver, m: Machine, s: Int32Array, cpu: num
   };
   switch (ins.mop!) {
     case Mop.Load: {
-      load(m, s, cpu, locOf(m, arg(d, ins, 0), 'load'), dep, choice, false, rd);
+      load(m, s, cpu, readLoc(d, m, s, cpu, arg(d, ins, 0), dep, 'load'), dep, choice, false, rd);
       return result(joinDesc(rd.lo, rd.hi), rd.view);
     }
     case Mop.Store: {
@@ -91,7 +102,7 @@ export function machineStep(d: KernelDriver, m: Machine, s: Int32Array, cpu: num
     case Mop.Cmpxchg: {
       const [el, eh] = splitDesc(arg(d, ins, 1));
       const [nl, nh] = splitDesc(arg(d, ins, 2));
-      cmpxchg(m, s, cpu, locOf(m, arg(d, ins, 0), 'cmpxchg'), dep, el, eh, nl, nh, ins.flag === 1, choice, rd);
+      cmpxchg(m, s, cpu, readLoc(d, m, s, cpu, arg(d, ins, 0), dep, 'cmpxchg'), dep, el, eh, nl, nh, ins.flag === 1, choice, rd);
       return result(joinDesc(rd.lo, rd.hi), rd.view);
     }
     case Mop.Xchg: {

@@ -140,6 +140,15 @@ export class KernelDriver implements CpuDriver {
     return this.program.functions.some((f) => f.code.some((i) => i.op === Op.Machine && rmw.includes(i.mop!) && i.flag !== 1));
   }
 
+  /**
+   * Model code reaches page tables by physical address, and a table allocated in the run
+   * has no address but the one pagetable_alloc() returns: other CPUs learn it by reading a
+   * pointer from memory. A load that breaks this is a model error (machineOps.ts).
+   */
+  tableProvenance(): boolean {
+    return true;
+  }
+
   /** Whether the CPU's code, or code run over its state (init, final), reaches one of mops. */
   private reaches(cpu: number, mops: readonly Mop[]): boolean {
     const p = this.program;
@@ -284,6 +293,19 @@ export class KernelDriver implements CpuDriver {
   runToEnd(m: Machine, s: Int32Array, cpu: number, fnId: number): { kind: string; message: string }[] {
     this.bind(m, s, cpu);
     this.start(s, cpu, fnId);
+    // It reads the newest writes, which no compaction drops: a table's address may be made up.
+    this.readsNewest = true;
+    try {
+      return this.runToEndBound(m, s, cpu, fnId);
+    } finally {
+      this.readsNewest = false;
+    }
+  }
+
+  /** True while runToEnd runs: reads take the newest write (machineOps.ts readLoc). */
+  readsNewest = false;
+
+  private runToEndBound(m: Machine, s: Int32Array, cpu: number, fnId: number): { kind: string; message: string }[] {
     for (let guard = 0; !this.done(m, s, cpu) && guard < 1_000_000; guard++) {
       const k = this.choices(m, s, cpu);
       m.events.clear();

@@ -76,6 +76,13 @@ export interface MachineOptions {
    * timestamps stay as they were given.
    */
   compactMemory?: boolean;
+  /**
+   * With compactMemory, also drop writes between commits (semantics 8): bound kernel-C
+   * loads of tables allocated in the run by their first published pointer, and collect
+   * when a step raises a floor (memory.ts). Off, memory is collected at commits only, as
+   * semantics 7 did, which the SPIN twins encode (test/bench/spinTwins.test.ts).
+   */
+  eagerCollection?: boolean;
 }
 
 export interface Probe {
@@ -109,6 +116,7 @@ export interface MachineConfig {
   readonly memoryModel: MemoryModel;
   readonly allocFailure: boolean;
   readonly compactMemory: boolean;
+  readonly eagerCollection: boolean;
   readonly hardwareAf: readonly boolean[];
   readonly hardwareDirty: readonly boolean[];
   readonly ets2: boolean;
@@ -210,6 +218,7 @@ export function resolveMachineConfig(o: MachineOptions = {}, where = 'machine'):
     memoryModel,
     allocFailure: o.allocFailure ?? false,
     compactMemory: o.compactMemory ?? true,
+    eagerCollection: o.eagerCollection ?? true,
     hardwareDirty: Array.from({ length: cpus }, (_, c) => o.hardwareDirty?.[c] ?? false),
     hardwareAf: Array.from({ length: cpus }, (_, c) => (o.hardwareAf?.[c] ?? false) || (o.hardwareDirty?.[c] ?? false)),
     ets2: o.ets2 ?? false,

@@ -6,6 +6,8 @@
 //  mem   [loc][1 + H*4]          count, then H x (lo, hi, ts, flags) oldest first
 //                                locations: frame f slot i = f*E + i, then data words
 //  frame [F]                     0 free, 1 in use, 2 freed
+//  origin [F] x (allocator + 1, published)   who allocated a frame in this run (0: none),
+//                                and the view of the first pointer to it written (0: none yet)
 //  cpu   [C][cpuStride]
 //        +0  vR vW vFloor vDsb vCse vTlbi        views (timestamps), see memory.ts
 //        +6  epoch lazy lazyPending tlbiOut tlbiOutLocal
@@ -49,6 +51,10 @@ export const C_TTBR_DSB = 15; // + region
 const C_FIXED = 17;
 
 export const MEM_ENTRY = 4; // lo, hi, ts, flags
+/** A frame's origin record (memory.ts, "pointer provenance"): allocator + 1, then the published view. */
+export const ORIGIN_ENTRY = 2;
+export const O_ALLOCATOR = 0;
+export const O_PUBLISHED = 1;
 export const SB_ENTRY = 5;
 export const TQ_ENTRY = 5;
 export const TLB_ENTRY = 6;
@@ -117,6 +123,7 @@ export class Layout {
   readonly memBase = HEADER;
   readonly memStride: number;
   readonly frameBase: number;
+  readonly originBase: number;
   readonly cpuBase: number;
   readonly cpuStride: number;
   readonly sbCap: number;
@@ -157,7 +164,8 @@ export class Layout {
     this.H = cfg.historyDepth;
     this.memStride = 1 + this.H * MEM_ENTRY;
     this.frameBase = this.memBase + this.locs * this.memStride;
-    this.cpuBase = this.frameBase + this.frames;
+    this.originBase = this.frameBase + this.frames;
+    this.cpuBase = this.originBase + this.frames * ORIGIN_ENTRY;
     this.sbCap = cfg.storeBufferDepth;
     this.tqCap = cfg.tlbiQueueDepth * cfg.cpus;
     this.tlbCap = cfg.tlbEntries;
@@ -177,6 +185,11 @@ export class Layout {
     const views: number[] = [G_VIEW_HELD];
     const exact: number[] = [];
     const below: number[] = [];
+    // A read's view is compared with a frame's published view as "at least it".
+    for (let f = 0; f < this.frames; f++) {
+      views.push(this.originBase + f * ORIGIN_ENTRY + O_PUBLISHED);
+      below.push(this.originBase + f * ORIGIN_ENTRY + O_PUBLISHED);
+    }
     for (let c = 0; c < this.cpus; c++) {
       const b = this.cpuBase + c * this.cpuStride;
       // The dsb view reaches an early fault's floor (compared with an access's dependency
@@ -220,6 +233,10 @@ export class Layout {
 
   mem(loc: number): number {
     return this.memBase + loc * this.memStride;
+  }
+
+  origin(f: number): number {
+    return this.originBase + f * ORIGIN_ENTRY;
   }
 
   cpu(c: number): number {

@@ -43,6 +43,14 @@ export class Machine {
   ttbrFixed = false;
   /** Some program may make a relaxed atomic (the driver says): commits check for pending ones (cpu.ts). */
   relaxedAtomics = true;
+  /**
+   * Explicit accesses reach a table allocated in this run only through a pointer read from
+   * memory (the driver says, and checks: memory.ts unprovenRead). Memory then keeps for
+   * them no write older than the table's first published pointer.
+   */
+  tableProvenance = false;
+  /** Set when a step raised a coherence view over a location with older writes (memory.ts collectAfterStep). */
+  floorsRose = false;
   /** Scratch: frames a walk may still reach (memory.ts). */
   readonly frameReach: Uint8Array;
   /** Per probe, per slot index of a table: 1 if a walk for the probe reads that index at some level. */

@@ -11,10 +11,10 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import {
-  C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, ET_ENTRY, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
+  C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, ET_ENTRY, O_ALLOCATOR, O_PUBLISHED, ORIGIN_ENTRY, C_VCSE, C_VFLOOR, C_VR, C_VTLBI, C_VW, G_TIME, MEM_ENTRY, P_WACTIVE, P_WDONE, P_WFLOOR,
   P_WFILLS, P_WFRAME, WC_ENTRY, WFILL_ENTRY, W_WRITER_MASK, W_WRITER_SHIFT,
 } from './layout.js';
-import type { Machine } from './machine.js';
+import { FRAME_FREE, type Machine } from './machine.js';
 
 // Marks of a timestamp in renumber().
 const T_WRITE = 1;
@@ -84,8 +84,29 @@ export function walkReadIdx(m: Machine, s: Int32Array, cpu: number, loc: number,
 export function observe(m: Machine, s: Int32Array, cpu: number, loc: number, ts: number): void {
   const c = m.layout.cpu(cpu);
   const k = c + m.layout.cCoh + loc;
-  if (s[k]! < ts) s[k] = ts;
+  if (s[k]! < ts) {
+    s[k] = ts;
+    // Writes older than the one read may now be beyond every reader (collectAfterStep).
+    if (s[m.layout.mem(loc)]! > 1) m.floorsRose = true;
+  }
   if (s[c + C_VR]! < ts) s[c + C_VR] = ts;
+}
+
+/**
+ * After a step that raised a floor some read is bounded by (a load's coherence view, a
+ * barrier's load floor, an isb's or a completed TLBI's walk floor), drop what no reader can
+ * reach any more at once, as a commit would: otherwise states differ only in writes
+ * nobody can read until the next commit, and in how those were numbered.
+ */
+export function collectAfterStep(m: Machine, s: Int32Array, cpu: number, floors: number): void {
+  if (m.floorsRose || floors !== floorSum(m, s, cpu)) collect(m, s);
+  m.floorsRose = false;
+}
+
+/** What collectAfterStep compares: a floor only rises (or is renumbered by a commit, which collects anyway). */
+export function floorSum(m: Machine, s: Int32Array, cpu: number): number {
+  const c = m.layout.cpu(cpu);
+  return s[c + C_VFLOOR]! + s[c + C_VCSE]! + s[c + C_VTLBI]!;
 }
 
 /**
@@ -118,6 +139,7 @@ export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number,
   s[w + 2] = ts;
   s[w + 3] = cpu >= 0 && !m.ttbrFixed ? flags | ((cpu + 1) << W_WRITER_SHIFT) : flags;
   s[b] = n + 1;
+  if (m.tableProvenance && m.enc.mayPointToTable(lo)) published(m, s, m.frameOfPfn(m.enc.descPfn(lo, hi)), ts);
   if (cpu >= 0) {
     observe(m, s, cpu, loc, ts);
     const c = L.cpu(cpu);
@@ -135,23 +157,33 @@ export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number,
 export function collect(m: Machine, s: Int32Array): void {
   const L = m.layout;
   const reach = walkerReach(m, s);
+  // A TTBR write could make any table a root, read with no pointer: then no bound.
+  const provenance = m.tableProvenance && m.compactMemory && m.ttbrFixed;
   for (let loc = 0; loc < L.locs; loc++) {
     const b = L.mem(loc);
     const n = s[b]!;
     if (n === 1) continue;
     let keep = n - 1;
+    // The oldest write anyone but the table's allocator can reach through a pointer (0: any).
+    const origin = loc < L.tableLocs && provenance ? L.origin(Math.floor(loc / L.entries)) : -1;
+    const allocator = origin < 0 ? 0 : Math.max(0, s[origin + O_ALLOCATOR]!);
+    const viaPointer = allocator === 0 ? 0 : latestIdx(m, s, loc, s[origin + O_PUBLISHED]!);
     // Under sc and tso every read is of the newest write: nothing older is ever needed.
     for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.readsNewest; cpu++) {
       const c = L.cpu(cpu);
       // A CPU whose program has returned makes no more loads (its buffered stores still
-      // commit, but a commit reads nothing).
-      if (!m.compactMemory || !m.cpuDone(s, cpu)) {
+      // commit, but a commit reads nothing). Before a table is published only its
+      // allocator can load from it.
+      // A CPU that makes translated accesses may read the frame as data, through a leaf.
+      const bounded = allocator !== 0 && allocator !== cpu + 1 && m.translates[cpu] === 0;
+      if ((!m.compactMemory || !m.cpuDone(s, cpu)) && (!bounded || s[origin + O_PUBLISHED]! !== 0)) {
         const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
-        const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!));
+        const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!), bounded ? viaPointer : 0);
         if (ld < keep) keep = ld;
       }
+      // Every walk reaches a table allocated in the run through a pointer.
       if (reach[Math.floor(loc / L.entries)] === 1 && mayWalkAt(m, s, cpu, loc)) {
-        const wk = latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!));
+        const wk = Math.max(viaPointer, latestIdx(m, s, loc, Math.max(s[c + C_VCSE]!, s[c + C_VTLBI]!)));
         if (wk < keep) keep = wk;
       }
       for (let p = 0; p < L.probes; p++) {
@@ -189,7 +221,49 @@ export function settleMemory(m: Machine, s: Int32Array): void {
   }
   const vs = L.viewSlots;
   for (let i = 0; i < vs.length; i++) s[vs[i]!] = 0;
+  s.fill(0, L.originBase, L.originBase + L.frames * ORIGIN_ENTRY); // tables made by init code count as initial
   s[G_TIME] = 0;
+  markEarlyPointers(m, s);
+}
+
+/**
+ * Pointer provenance. Model code reaches a table allocated in the run only through a
+ * pointer to it read from memory (a descriptor, or any value that may be one), and that
+ * read's view orders the access after the pointer's write: no access but the allocator's
+ * reads the table older than the first pointer to it ever written. collect() relies on
+ * that; unprovenRead() catches a program that breaks it (an address made up, or passed in
+ * a form that is no descriptor), which the CPU driver reports as a model error.
+ */
+function published(m: Machine, s: Int32Array, frame: number, ts: number): void {
+  if (frame < 0) return;
+  const o = m.layout.origin(frame);
+  // A pointer to a frame not yet allocated: walks may follow it before the allocation.
+  if (s[m.layout.frameBase + frame] === FRAME_FREE) s[o + O_ALLOCATOR] = NO_BOUND;
+  else if (s[o + O_ALLOCATOR]! > 0 && s[o + O_PUBLISHED] === 0) s[o + O_PUBLISHED] = ts;
+}
+
+/** O_ALLOCATOR of a frame some pointer reached before it was allocated: never bounded. */
+export const NO_BOUND = -1;
+
+/** Mark the free frames the newest value of some location already points to (initial tables, init code). */
+export function markEarlyPointers(m: Machine, s: Int32Array): void {
+  if (!m.tableProvenance) return;
+  for (let loc = 0; loc < m.layout.locs; loc++) {
+    const w = newestWrite(m, s, loc);
+    if (m.enc.mayPointToTable(s[w]!)) published(m, s, m.frameOfPfn(m.enc.descPfn(s[w]!, s[w + 1]!)), 0);
+  }
+}
+
+/** Whether cpu's explicit read of loc at depView could see a write older than its table's first pointer (see above). */
+export function unprovenRead(m: Machine, s: Int32Array, cpu: number, loc: number, depView: number): boolean {
+  const L = m.layout;
+  if (!m.tableProvenance || loc >= L.tableLocs) return false;
+  const o = L.origin(Math.floor(loc / L.entries));
+  const allocator = s[o + O_ALLOCATOR]!;
+  if (allocator <= 0 || allocator === cpu + 1) return false;
+  const pub = s[o + O_PUBLISHED]!;
+  const c = L.cpu(cpu);
+  return pub === 0 || Math.max(s[c + C_VFLOOR]!, depView, s[c + L.cCoh + loc]!) < pub;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { CapacityError } from './errors.js';
 import { Ev } from './events.js';
 import { dsb, dsbEnabled, DSB_ST, isbCore, sbCount } from './cpu.js';
-import { C_VDSB, C_VR, C_VW, C_LAZY, C_LAZY_PENDING, C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT, W_WRITER_SHIFT } from './layout.js';
+import { C_VDSB, C_VR, C_VW, C_LAZY, O_ALLOCATOR, C_LAZY_PENDING, C_TTBR, C_TTBR_DSB, C_TTBR_PENDING, G_TIME, MEM_ENTRY, P_EARLY, P_EARLY_FLOOR, P_WACTIVE, W_UNINIT, W_WRITER_SHIFT } from './layout.js';
 import { FRAME_FREE, FRAME_FREED, FRAME_USED, type Machine } from './machine.js';
 import { collect } from './memory.js';
 import { cutWalk, walkerBase } from './walk.js';
@@ -134,6 +134,7 @@ export function alloc(m: Machine, s: Int32Array, cpu: number, zeroed: boolean, c
   if (f < 0) return -1;
   s[m.layout.frameBase + f] = FRAME_USED;
   const L = m.layout;
+  if (m.tableProvenance && s[L.origin(f) + O_ALLOCATOR] === 0) s[L.origin(f) + O_ALLOCATOR] = cpu + 1; // not if a pointer reached it first
   const ts = s[G_TIME]! + 1;
   s[G_TIME] = ts;
   for (let i = 0; i < L.entries; i++) {

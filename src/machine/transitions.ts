@@ -4,7 +4,7 @@
 // of them replays a run.
 
 import { canCommit, commitStore, sbCount } from './cpu.js';
-import { retireViews } from './memory.js';
+import { collectAfterStep, floorSum, retireViews } from './memory.js';
 import { P_WACTIVE, type ExtraRegion } from './layout.js';
 import type { Machine } from './machine.js';
 import { saturateWalks, walksMayChange } from './saturate.js';
@@ -30,6 +30,8 @@ export interface CpuDriver {
   writesTtbr?(cpu: number): boolean;
   /** Whether any CPU's program may make a relaxed atomic read-modify-write (default: yes). */
   relaxedAtomics?(): boolean;
+  /** Whether explicit accesses reach a table allocated in the run only through a pointer read from memory, and fail otherwise (default: no). */
+  tableProvenance?(): boolean;
   /** Move the violations the last step found in the program itself (assert, model-error) into out. */
   takeViolations?(out: { kind: string; message: string }[]): void;
 }
@@ -93,6 +95,10 @@ export function enumerate(m: Machine, d: CpuDriver, s: Int32Array, out: ActionLi
 /** Apply an action to s in place; m.events holds what happened. */
 export function apply(m: Machine, d: CpuDriver, s: Int32Array, kind: number, cpu: number, arg: number, choice: number): void {
   m.events.clear();
+  // Under sc and tso only the newest write is kept: no floor drops anything.
+  const collects = m.cfg.eagerCollection && m.compactMemory && !m.readsNewest && (kind === A_PROG || kind === A_TLBI);
+  const floors = collects ? floorSum(m, s, cpu) : 0;
+  m.floorsRose = false;
   switch (kind) {
     case A_PROG: d.step(m, s, cpu, choice); break;
     case A_COMMIT: commitStore(m, s, cpu, arg); break;
@@ -101,6 +107,7 @@ export function apply(m: Machine, d: CpuDriver, s: Int32Array, kind: number, cpu
     default: throw new Error(`apply: unknown action kind ${kind}`);
   }
   if (m.compactMemory && (kind === A_PROG || kind === A_COMMIT) && d.done(m, s, cpu)) retireViews(m, s, cpu, kind === A_PROG);
+  else if (collects) collectAfterStep(m, s, cpu, floors);
   if (m.cfg.unboundedWalks && (kind !== A_PROG || walksMayChange(m))) saturateWalks(m, s);
 }
 

@@ -346,11 +346,11 @@ describe('multi-core: --workers and --memory', () => {
   });
 
   it('the JSON summary names the workers used', () => {
-    const r = ptmc('check', 'scenarios/split-lazy-nodsb.yaml', '--workers', '2', '--json');
-    expect(r.code).toBe(1);
+    const r = ptmc('check', 'scenarios/split-mutex-relaxed-cpus.yaml', '--workers', '2', '--max-states', '40000', '--json');
+    expect(r.code).toBe(4);
     const j = JSON.parse(r.out);
     expect(j.workers).toBe(2);
-    expect(j.workersUsed).toBe(2); // 19,000 states: past the main thread's first 10,000
+    expect(j.workersUsed).toBe(2); // 40,000 states: past the main thread's first 10,000
   });
 
   it('a scenario bounds the table with cutoffs.memory, checked and placed', () => {
