@@ -139,7 +139,7 @@ export function commitWrite(m: Machine, s: Int32Array, cpu: number, loc: number,
   s[w + 2] = ts;
   s[w + 3] = cpu >= 0 && !m.ttbrFixed ? flags | ((cpu + 1) << W_WRITER_SHIFT) : flags;
   s[b] = n + 1;
-  if (m.tableProvenance && m.enc.mayPointToTable(lo)) published(m, s, m.frameOfPfn(m.enc.descPfn(lo, hi)), ts);
+  if (m.tableProvenance) published(m, s, pointedFrame(m, lo, hi), ts);
   if (cpu >= 0) {
     observe(m, s, cpu, loc, ts);
     const c = L.cpu(cpu);
@@ -164,21 +164,21 @@ export function collect(m: Machine, s: Int32Array): void {
     const n = s[b]!;
     if (n === 1) continue;
     let keep = n - 1;
-    // The oldest write anyone but the table's allocator can reach through a pointer (0: any).
-    const origin = loc < L.tableLocs && provenance ? L.origin(Math.floor(loc / L.entries)) : -1;
-    const allocator = origin < 0 ? 0 : Math.max(0, s[origin + O_ALLOCATOR]!);
-    const viaPointer = allocator === 0 ? 0 : latestIdx(m, s, loc, s[origin + O_PUBLISHED]!);
+    // The oldest write a read through a pointer to the table can see (0: any; unprovenRead).
+    const f = loc < L.tableLocs && provenance ? Math.floor(loc / L.entries) : -1;
+    const frame = f >= 0 && s[L.origin(f) + O_ALLOCATOR]! > 0 ? f : -1;
+    const pub = frame < 0 ? 0 : s[L.origin(frame) + O_PUBLISHED]!;
+    const viaPointer = frame < 0 ? 0 : latestIdx(m, s, loc, pub);
     // Under sc and tso every read is of the newest write: nothing older is ever needed.
     for (let cpu = 0; cpu < L.cpus && keep > 0 && !m.readsNewest; cpu++) {
       const c = L.cpu(cpu);
       // A CPU whose program has returned makes no more loads (its buffered stores still
-      // commit, but a commit reads nothing). Before a table is published only its
-      // allocator can load from it.
-      // A CPU that makes translated accesses may read the frame as data, through a leaf.
-      const bounded = allocator !== 0 && allocator !== cpu + 1 && m.translates[cpu] === 0;
-      if ((!m.compactMemory || !m.cpuDone(s, cpu)) && (!bounded || s[origin + O_PUBLISHED]! !== 0)) {
+      // commit, but a commit reads nothing). Before a table is published no bounded CPU
+      // can load from it.
+      const viaOwn = frame < 0 || !bounded(m, s, frame, cpu) ? -1 : viaPointer;
+      if ((!m.compactMemory || !m.cpuDone(s, cpu)) && (viaOwn < 0 || pub !== 0)) {
         const coh = latestIdx(m, s, loc, s[c + L.cCoh + loc]!);
-        const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!), bounded ? viaPointer : 0);
+        const ld = Math.max(coh, latestIdx(m, s, loc, s[c + C_VFLOOR]!), viaOwn);
         if (ld < keep) keep = ld;
       }
       // Every walk reaches a table allocated in the run through a pointer.
@@ -242,6 +242,21 @@ function published(m: Machine, s: Int32Array, frame: number, ts: number): void {
   else if (s[o + O_ALLOCATOR]! > 0 && s[o + O_PUBLISHED] === 0) s[o + O_PUBLISHED] = ts;
 }
 
+/** The table frame a value may point to (a descriptor, or anything shaped like one), or -1. */
+function pointedFrame(m: Machine, lo: number, hi: number): number {
+  return m.enc.mayPointToTable(lo) ? m.frameOfPfn(m.enc.descPfn(lo, hi)) : -1;
+}
+
+/**
+ * Whether reads by cpu of a table in frame f are bounded by its published view: it was
+ * allocated in the run by another CPU, and cpu makes no translated access (a leaf may map
+ * the frame as data). collect() applies the bound; unprovenRead() checks it is kept.
+ */
+function bounded(m: Machine, s: Int32Array, frame: number, cpu: number): boolean {
+  const allocator = s[m.layout.origin(frame) + O_ALLOCATOR]!;
+  return allocator > 0 && allocator !== cpu + 1 && m.translates[cpu] === 0;
+}
+
 /** O_ALLOCATOR of a frame some pointer reached before it was allocated: never bounded. */
 export const NO_BOUND = -1;
 
@@ -250,7 +265,7 @@ export function markEarlyPointers(m: Machine, s: Int32Array): void {
   if (!m.tableProvenance) return;
   for (let loc = 0; loc < m.layout.locs; loc++) {
     const w = newestWrite(m, s, loc);
-    if (m.enc.mayPointToTable(s[w]!)) published(m, s, m.frameOfPfn(m.enc.descPfn(s[w]!, s[w + 1]!)), 0);
+    published(m, s, pointedFrame(m, s[w]!, s[w + 1]!), 0);
   }
 }
 
@@ -258,10 +273,9 @@ export function markEarlyPointers(m: Machine, s: Int32Array): void {
 export function unprovenRead(m: Machine, s: Int32Array, cpu: number, loc: number, depView: number): boolean {
   const L = m.layout;
   if (!m.tableProvenance || loc >= L.tableLocs) return false;
-  const o = L.origin(Math.floor(loc / L.entries));
-  const allocator = s[o + O_ALLOCATOR]!;
-  if (allocator <= 0 || allocator === cpu + 1) return false;
-  const pub = s[o + O_PUBLISHED]!;
+  const frame = Math.floor(loc / L.entries);
+  if (!bounded(m, s, frame, cpu)) return false;
+  const pub = s[L.origin(frame) + O_PUBLISHED]!;
   const c = L.cpu(cpu);
   return pub === 0 || Math.max(s[c + C_VFLOOR]!, depView, s[c + L.cCoh + loc]!) < pub;
 }
@@ -300,8 +314,7 @@ export function walkerReach(m: Machine, s: Int32Array): Uint8Array {
   for (let loc = 0; loc < L.tableLocs; loc++) {
     const b = L.mem(loc);
     for (let i = 0; i < s[b]!; i++) {
-      const lo = s[b + 1 + i * MEM_ENTRY]!;
-      if (m.enc.mayPointToTable(lo)) mark(m.frameOfPfn(m.enc.descPfn(lo, s[b + 2 + i * MEM_ENTRY]!)));
+      mark(pointedFrame(m, s[b + 1 + i * MEM_ENTRY]!, s[b + 2 + i * MEM_ENTRY]!));
     }
   }
   return reach;
