@@ -134,7 +134,7 @@ describe('interrupting a check', () => {
       const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'check', 'scenarios/slow/split-mutex.yaml'], { cwd: root });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      await new Promise((r) => setTimeout(r, 1500));
+      await new Promise((r) => setTimeout(r, 5000)); // past start-up, even with every core busy
       child.kill(signal);
       const code = await new Promise<number | null>((r) => child.on('close', r));
       expect(code).toBe(4);
@@ -148,7 +148,7 @@ describe('interrupting a check', () => {
     const child = spawn(process.execPath, [join(root, 'bin/ptmc.js'), 'test', 'scenarios/slow'], { cwd: root });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 5000)); // past start-up, even with every core busy
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('close', r));
     expect(code).toBe(4);
