@@ -17,8 +17,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = (p) => join(root, 'dist', 'src', p);
-const { load } = await import(dist('cli/run.js'));
-const { Session } = await import(dist('explore/session.js'));
+const { twinSession } = await import(join(root, 'dist', 'bench', 'suite', 'spin.js'));
 const { ActionList, enumerate } = await import(dist('machine/transitions.js'));
 const Lay = await import(dist('machine/layout.js'));
 
@@ -151,9 +150,7 @@ const PAIRS = {
 };
 
 function ptmcStates(pair) {
-  const l = load(join(root, pair.scenario));
-  // The twins collect memory at commits only, as semantics 7 did (README.md).
-  const ses = new Session({ ...l.built.cfg, eagerCollection: false }, l.built.driver, l.built.props), m = ses.m, d = ses.driver;
+  const ses = twinSession(join(root, pair.scenario)), m = ses.m, d = ses.driver;
   const decode = pair.decoder(m, d, m.layout);
   const key = (s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength).toString('latin1');
   const s0 = ses.initialState();

@@ -143,15 +143,20 @@ function ptmcRun(scenario: string, repeats: number): PtmcRun {
   return { states: f.states, transitions: f.transitions, seconds: f.seconds, statesPerSecond: f.statesPerSecond, verdict: f.verdict };
 }
 
+/** A session on a twin's ptmc scenario (its path) that collects memory at commits only, as the twins do. */
+export function twinSession(path: string): Session {
+  const { built } = load(path);
+  return new Session({ ...built.cfg, eagerCollection: false }, built.driver, built.props);
+}
+
 /**
  * ptmc without reduction, collecting memory at commits only as the twins do (README.md;
  * the default also collects when a floor rises, and stores fewer states). No CLI option
  * turns that off, so this one runs in this process, timing the search alone as `check` does.
  */
 function ptmcPlainRun(scenario: string, repeats: number): PtmcRun {
-  const { built } = load(join(root, scenario));
   return repeated(`ptmc ${scenario} (no reduction, collecting at commits)`, Math.max(1, repeats), () => {
-    const session = new Session({ ...built.cfg, eagerCollection: false }, built.driver, built.props);
+    const session = twinSession(join(root, scenario));
     const t0 = performance.now();
     const r = explore(session);
     const seconds = (performance.now() - t0) / 1000;

@@ -32,7 +32,7 @@ function locOf(m: Machine, addr: bigint, what: string): number {
  */
 function readLoc(d: KernelDriver, m: Machine, s: Int32Array, cpu: number, addr: bigint, depView: number, what: string): number {
   const loc = locOf(m, addr, what);
-  if (!d.readsNewest && unprovenRead(m, s, cpu, loc, depView))
+  if (!d.runningToEnd && unprovenRead(m, s, cpu, loc, depView))
     throw new KernelError('model-error', `${what} at ${hex(addr)}: a table another CPU allocated is read through an address not read from a pointer to it in memory (ptmc assumes table addresses are passed as descriptors; docs/language.md)`);
   return loc;
 }

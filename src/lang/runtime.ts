@@ -294,16 +294,16 @@ export class KernelDriver implements CpuDriver {
     this.bind(m, s, cpu);
     this.start(s, cpu, fnId);
     // It reads the newest writes, which no compaction drops: a table's address may be made up.
-    this.readsNewest = true;
+    this.runningToEnd = true;
     try {
       return this.runToEndBound(m, s, cpu, fnId);
     } finally {
-      this.readsNewest = false;
+      this.runningToEnd = false;
     }
   }
 
   /** True while runToEnd runs: reads take the newest write (machineOps.ts readLoc). */
-  readsNewest = false;
+  runningToEnd = false;
 
   private runToEndBound(m: Machine, s: Int32Array, cpu: number, fnId: number): { kind: string; message: string }[] {
     for (let guard = 0; !this.done(m, s, cpu) && guard < 1_000_000; guard++) {

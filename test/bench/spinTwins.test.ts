@@ -7,19 +7,15 @@
 
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPIN_PAIRS } from '../../bench/suite/spin.js';
-import { load } from '../../src/cli/run.js';
+import { SPIN_PAIRS, twinSession } from '../../bench/suite/spin.js';
 import { explore } from '../../src/explore/dfs.js';
-import { Session } from '../../src/explore/session.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
 describe('the SPIN twins still describe the machine', () => {
   for (const p of SPIN_PAIRS) {
     it(`${p.scenario}: ptmc without reduction, collecting at commits, stores the ${p.spinUnreducedStates} states SPIN stores for ${p.promela}`, () => {
-      const { built } = load(join(root, p.scenario));
-      const session = new Session({ ...built.cfg, eagerCollection: false }, built.driver, built.props);
-      const r = explore(session);
+      const r = explore(twinSession(join(root, p.scenario)));
       expect(r.verdict).toBe('verified');
       expect(r.states).toBe(p.spinUnreducedStates);
     });
